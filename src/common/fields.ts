@@ -1,0 +1,110 @@
+import { InvalidEventError } from './invalid-event-error';
+import { parseIsoTimestamp, type SqlTimestamp } from './timestamp';
+
+/** A column's size limit: characters for VARCHAR, UTF-8 bytes for TEXT. */
+export type SizeLimit = { chars: number } | { bytes: number };
+
+/** A plain JSON object, as decoded from an event. */
+export type JsonObject = Record<string, unknown>;
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+function invalid(field: string, problem: string): InvalidEventError {
+  return new InvalidEventError('invalid_event', `${field} ${problem}`, field);
+}
+
+/** True for a non-null, non-array object. */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads a nested object; absent or null gives an empty object (its fields then read as absent). */
+export function optionalObject(value: unknown, field: string): JsonObject {
+  if (value === undefined || value === null) return {};
+  if (!isJsonObject(value)) throw invalid(field, 'must be an object');
+  return value;
+}
+
+/** Reads a string that may be absent or null (→ null), enforcing the column's size. */
+export function optionalString(value: unknown, field: string, limit: SizeLimit): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw invalid(field, `must be a string, got ${describeType(value)}`);
+  checkSize(value, field, limit);
+  return value;
+}
+
+/** Reads a string that must be present and non-empty, enforcing the column's size. */
+export function requiredString(value: unknown, field: string, limit: SizeLimit): string {
+  if (value === undefined || value === null) throw invalid(field, 'is missing');
+  const text = optionalString(value, field, limit);
+  if (text === null || text.trim() === '') throw invalid(field, 'is empty');
+  return text;
+}
+
+/** Reads an integer that fits a signed 32-bit INT column; absent or null gives the fallback. */
+export function optionalInt(value: unknown, field: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalid(field, `must be an integer, got ${describeType(value)}`);
+  }
+  if (value < INT_MIN || value > INT_MAX) throw invalid(field, `is out of the INT range (${value})`);
+  return value;
+}
+
+/** Reads an optional ISO-8601 timestamp (absent or null → null). */
+export function optionalTimestamp(value: unknown, field: string): SqlTimestamp | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw invalid(field, `must be an ISO-8601 string, got ${describeType(value)}`);
+  const parsed = parseIsoTimestamp(value);
+  if (parsed === null) throw invalid(field, 'is not a valid ISO-8601 timestamp (years 1000–9999)');
+  return parsed;
+}
+
+/** Reads a required ISO-8601 timestamp. */
+export function requiredTimestamp(value: unknown, field: string): SqlTimestamp {
+  if (value === undefined || value === null) throw invalid(field, 'is missing');
+  const parsed = optionalTimestamp(value, field);
+  if (parsed === null) throw invalid(field, 'is missing');
+  return parsed;
+}
+
+/** Reads an entity id: 24 hexadecimal characters (a MongoDB ObjectId). */
+export function objectId(value: unknown, field: string): string {
+  if (value === undefined || value === null || value === '') throw invalid(field, 'is missing');
+  if (typeof value !== 'string' || !/^[0-9a-fA-F]{24}$/.test(value)) {
+    throw invalid(field, 'must be 24 hexadecimal characters');
+  }
+  return value;
+}
+
+function checkSize(text: string, field: string, limit: SizeLimit): void {
+  if ('chars' in limit) {
+    const chars = countCodePoints(text);
+    if (chars > limit.chars) throw invalid(field, `is ${chars} characters, longer than ${limit.chars}`);
+  } else {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > limit.bytes) throw invalid(field, `is ${bytes} bytes, longer than ${limit.bytes}`);
+  }
+}
+
+/** MySQL counts utf8mb4 characters as code points; JavaScript's length counts UTF-16 units. */
+function countCodePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a non-integer number';
+  return `a ${typeof value}`;
+}

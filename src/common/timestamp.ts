@@ -1,0 +1,61 @@
+/**
+ * ISO-8601 → MySQL DATETIME(6) text, by string arithmetic so microseconds survive
+ * (a JavaScript Date keeps milliseconds only) and the result never depends on TZ.
+ */
+
+/** A UTC timestamp formatted as `YYYY-MM-DD HH:MM:SS.ffffff`, the DATETIME(6) literal. */
+export type SqlTimestamp = string;
+
+const ISO_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$/;
+
+const MIN_YEAR = 1000; // DATETIME's range
+const MAX_YEAR = 9999;
+
+/** Parses an ISO-8601 timestamp (Z, ±hh:mm or no offset = UTC; 0–9 fraction digits, kept to 6); null when not valid. */
+export function parseIsoTimestamp(text: string): SqlTimestamp | null {
+  const match = ISO_PATTERN.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s, fraction = '', offset = 'Z'] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  if (day > daysInMonth(year, month)) return null;
+
+  let offsetMinutes = 0;
+  if (offset !== 'Z' && offset !== 'z') {
+    const sign = offset.startsWith('-') ? -1 : 1;
+    const oh = Number(offset.slice(1, 3));
+    const om = Number(offset.slice(4, 6));
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  // Whole seconds only go through Date.UTC (exact integers); the fraction is carried as text.
+  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
+  const utc = new Date(utcMs);
+  const utcYear = utc.getUTCFullYear();
+  if (utcYear < MIN_YEAR || utcYear > MAX_YEAR) return null;
+  const micros = fraction.slice(0, 6).padEnd(6, '0');
+  return (
+    `${pad(utcYear, 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
+    `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}.${micros}`
+  );
+}
+
+/** The current time as a DATETIME(6) literal (millisecond precision is all the clock gives). */
+export function nowSqlTimestamp(clock: () => number = Date.now): SqlTimestamp {
+  const iso = new Date(clock()).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}

@@ -1,0 +1,52 @@
+import { defineConfig, type Options } from '@mikro-orm/mysql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { MysqlConfig } from '../config';
+import { domainEntities } from '../domains';
+
+/**
+ * One MikroORM configuration for the worker, the CLI and the tests.
+ * Strict SQL mode makes the server reject (not truncate) a bad value; UTC session time zone.
+ */
+export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> = {}): Options {
+  return defineConfig({
+    host: mysql.host,
+    port: mysql.port,
+    user: mysql.user,
+    password: mysql.password,
+    dbName: mysql.database,
+    entities: domainEntities,
+    charset: 'utf8mb4',
+    collate: 'utf8mb4_unicode_ci',
+    timezone: '+00:00',
+    pool: {
+      min: 0,
+      max: mysql.poolSize,
+      afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
+        conn.query(
+          "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'",
+          (err: Error | null) => done(err, conn),
+        );
+      },
+    },
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: 'dist/migrations',
+      pathTs: 'migrations',
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      snapshotName: '.snapshot-analytics',
+      emit: 'ts',
+    },
+    discovery: { warnWhenNoEntities: true },
+    allowGlobalContext: false,
+    debug: false,
+    ...overrides,
+  });
+}
+
+interface RawConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}

@@ -1,0 +1,132 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/mysql';
+import type { User } from './user.entity';
+import { UserSchema } from './user.entity';
+import type { UserCommand, UserDelete, UserUpsert } from './user.events';
+import { decide, nextState, type StoredUser, type UserOutcome } from './user.rules';
+
+// Stale rule of spec §3 as SQL over the stored row and the incoming VALUES(); NULL never compares as stale.
+const STALE = '(VALUES(`version`) < `version` OR (VALUES(`version`) = `version` AND VALUES(`event_timestamp`) < `event_timestamp`))';
+
+/**
+ * Columns overwritten on conflict, in assignment order. MySQL/MariaDB apply ON DUPLICATE KEY
+ * UPDATE assignments left to right and later ones see earlier results, so the guard's inputs
+ * go last: event_timestamp (its guard still reads the old version) and then version (whose
+ * guard, reading the new event_timestamp, gives the same verdict). user_id and created_at are
+ * never assigned: they keep the first insert's values.
+ */
+const MERGED: ReadonlyArray<[keyof User, string]> = [
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['displayName', 'display_name'],
+  ['avatar', 'avatar'],
+  ['bio', 'bio'],
+  ['deletedAt', 'deleted_at'],
+  ['updatedAt', 'updated_at'],
+  ['eventId', 'event_id'],
+  ['eventTimestamp', 'event_timestamp'],
+  ['version', 'version'],
+];
+
+/**
+ * Writes a chunk of user commands in one transaction: one locking read of the guard state,
+ * then one multi-row statement per run of same-kind commands. Same table as applying the
+ * commands one by one in order; returns each command's outcome.
+ */
+export async function writeUsers(em: EntityManager, commands: readonly UserCommand[]): Promise<UserOutcome[]> {
+  if (commands.length === 0) return [];
+  return em.transactional(async (tx) => {
+    const state = await lockStoredState(tx, [...new Set(commands.map((c) => c.entityId))]);
+    const outcomes = commands.map((command) => {
+      const stored = state.get(command.entityId);
+      const outcome = decide(stored, command);
+      if (outcome === 'applied') state.set(command.entityId, nextState(stored, command));
+      return outcome;
+    });
+    // The SQL guards decide again on their own; the prediction above only labels outcomes.
+    for (const round of planRounds(commands.filter((_, i) => outcomes[i] !== 'missing'))) {
+      if (round.kind === 'upsert') await upsertRows(tx, round.commands);
+      else await softDelete(tx, round.commands);
+    }
+    return outcomes;
+  });
+}
+
+async function lockStoredState(tx: EntityManager, ids: string[]): Promise<Map<string, StoredUser>> {
+  const rows = await tx
+    .createQueryBuilder(UserSchema)
+    .select(['userId', 'version', 'eventTimestamp', 'deletedAt'])
+    .where({ userId: { $in: ids } })
+    .setLockMode(LockMode.PESSIMISTIC_WRITE)
+    .execute('all', true);
+  return new Map(
+    rows.map((r) => [r.userId, { version: r.version, eventTimestamp: r.eventTimestamp, deletedAt: r.deletedAt }]),
+  );
+}
+
+type Round = { kind: 'upsert'; commands: UserUpsert[] } | { kind: 'delete'; commands: UserDelete[] };
+
+/**
+ * Splits commands into alternating rounds; each key's commands keep their order across rounds.
+ * An upsert round takes every key's leading upserts (a multi-row upsert applies them in order);
+ * a delete round takes at most one delete per key (a joined UPDATE touches a row once).
+ */
+export function planRounds(commands: readonly UserCommand[]): Round[] {
+  const queues = new Map<string, UserCommand[]>();
+  for (const c of commands) {
+    const queue = queues.get(c.entityId);
+    if (queue) queue.push(c);
+    else queues.set(c.entityId, [c]);
+  }
+  const rounds: Round[] = [];
+  let kind: Round['kind'] = commands[0]?.kind ?? 'upsert';
+  while (queues.size > 0) {
+    if (kind === 'upsert') {
+      const taken: UserUpsert[] = [];
+      for (const [key, queue] of queues) {
+        while (queue[0]?.kind === 'upsert') taken.push(queue.shift() as UserUpsert);
+        if (queue.length === 0) queues.delete(key);
+      }
+      if (taken.length > 0) rounds.push({ kind, commands: taken });
+      kind = 'delete';
+    } else {
+      const taken: UserDelete[] = [];
+      for (const [key, queue] of queues) {
+        if (queue[0]?.kind === 'delete') taken.push(queue.shift() as UserDelete);
+        if (queue.length === 0) queues.delete(key);
+      }
+      if (taken.length > 0) rounds.push({ kind, commands: taken });
+      kind = 'upsert';
+    }
+  }
+  return rounds;
+}
+
+async function upsertRows(tx: EntityManager, commands: readonly UserUpsert[]): Promise<void> {
+  const knex = tx.getKnex();
+  const merge: Record<string, unknown> = {};
+  for (const [property, column] of MERGED) {
+    merge[property] = knex.raw(`IF(${STALE}, ??, VALUES(??))`, [column, column]);
+  }
+  await tx
+    .createQueryBuilder(UserSchema)
+    .insert(commands.map((c) => c.row))
+    .onConflict('userId')
+    .merge(merge as Partial<User>)
+    .execute('run');
+}
+
+async function softDelete(tx: EntityManager, commands: readonly UserDelete[]): Promise<void> {
+  // One joined UPDATE for the whole round; deleted_at keeps an earlier delete's value.
+  const rows = commands.map(() => 'SELECT ? AS user_id, ? AS event_id, CAST(? AS DATETIME(6)) AS event_timestamp, CAST(? AS DATETIME(6)) AS deleted_at');
+  const params = commands.flatMap((c) => [c.entityId, c.eventId, c.eventTimestamp, c.deletedAt]);
+  await tx.execute(
+    `UPDATE \`users\` u JOIN (${rows.join(' UNION ALL ')}) d ON u.\`user_id\` = d.user_id
+     SET u.\`deleted_at\` = COALESCE(u.\`deleted_at\`, d.deleted_at),
+         u.\`event_id\` = d.event_id,
+         u.\`event_timestamp\` = d.event_timestamp
+     WHERE (d.event_timestamp < u.\`event_timestamp\`) IS NOT TRUE`,
+    params,
+    'run',
+  );
+}

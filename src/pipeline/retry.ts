@@ -1,0 +1,49 @@
+import { StoppedError } from '../errors';
+
+/** Backoff settings: delays grow ×2 from initial to max, with full jitter. */
+export interface RetryPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Hooks a retry loop needs from its caller. */
+export interface RetryHooks {
+  /** True once the worker is stopping: the loop gives up with StoppedError. */
+  isStopping(): boolean;
+  /** Called before each wait (log, metrics, Kafka heartbeat); its own errors are ignored. */
+  onRetry(err: unknown, attempt: number, delayMs: number): Promise<void> | void;
+  /** Decides whether an error is worth retrying; others are rethrown at once. */
+  isRetryable(err: unknown): boolean;
+}
+
+/**
+ * Runs fn until it succeeds, waiting with jittered exponential backoff between
+ * retryable failures. Never gives up on its own: an outage ends, a stop request ends it.
+ */
+export async function retryForever<T>(fn: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    if (hooks.isStopping()) throw new StoppedError();
+    try {
+      return await fn();
+    } catch (err) {
+      if (!hooks.isRetryable(err)) throw err;
+      const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
+      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      try {
+        await hooks.onRetry(err, attempt, delayMs);
+      } catch {
+        // a failing heartbeat or log must not end the retry loop
+      }
+      await sleepUnlessStopping(delayMs, hooks.isStopping);
+    }
+  }
+}
+
+/** Sleeps in short steps so a stop request is noticed within ~100 ms. */
+async function sleepUnlessStopping(ms: number, isStopping: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (isStopping()) throw new StoppedError();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
+  }
+}
