@@ -1,0 +1,80 @@
+import type { MikroORM } from '@mikro-orm/mysql';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { openDatabase } from './db/database';
+import { domainModules } from './domains';
+import { describeError } from './errors';
+import { DeadLetterPublisher } from './kafka/dead-letter-publisher';
+import { createKafka } from './kafka/kafka-client';
+import { TopicConsumer } from './kafka/topic-consumer';
+import { BatchProcessor } from './pipeline/batch-processor';
+import { HandlerRegistry } from './pipeline/registry';
+
+/** The composition root: builds the worker's parts, starts them, stops them in reverse. */
+export class App {
+  private readonly cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+  private stopped: Promise<void> | undefined;
+  /** The processor, for counters (null until started). */
+  processor: BatchProcessor | null = null;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly onFatal: (err: unknown) => void,
+  ) {}
+
+  /** Connects to MySQL and Kafka and starts consuming. */
+  async start(): Promise<void> {
+    const { config, logger } = this;
+    const registry = new HandlerRegistry(domainModules);
+
+    const orm: MikroORM = await openDatabase(config.mysql);
+    this.cleanups.push({ name: 'database', run: () => orm.close(true) });
+
+    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
+    const deadLetters = new DeadLetterPublisher(kafka, config.kafka.dlqTopic);
+    await deadLetters.connect();
+    this.cleanups.push({ name: 'dead-letter producer', run: () => deadLetters.disconnect() });
+
+    this.processor = new BatchProcessor({
+      orm,
+      registry,
+      deadLetters,
+      logger: logger.child({ component: 'pipeline' }),
+      retry: config.retry,
+      eventLogLevel: config.eventLogLevel,
+    });
+    const consumer = new TopicConsumer(
+      kafka,
+      this.processor,
+      {
+        topic: config.kafka.topic,
+        groupId: config.kafka.groupId,
+        chunkSize: config.writeChunkSize,
+        partitionsConsumedConcurrently: config.kafka.partitionsConsumedConcurrently,
+      },
+      logger.child({ component: 'consumer' }),
+      this.onFatal,
+    );
+    this.cleanups.push({ name: 'consumer', run: () => consumer.stop() });
+    await consumer.start();
+    logger.info(
+      { topic: config.kafka.topic, groupId: config.kafka.groupId, eventTypes: registry.eventTypes },
+      'worker started',
+    );
+  }
+
+  /** Releases everything in reverse order of creation; safe to call twice. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      for (const { name, run } of this.cleanups.reverse()) {
+        try {
+          await run();
+        } catch (err) {
+          this.logger.warn({ err: describeError(err) }, `stopping ${name} failed`);
+        }
+      }
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,118 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { describeError, StoppedError } from '../errors';
+import type { BatchProcessor } from '../pipeline/batch-processor';
+import type { SourceRecord } from '../pipeline/source-record';
+
+/** Settings of the consuming loop. */
+export interface TopicConsumerOptions {
+  topic: string;
+  groupId: string;
+  chunkSize: number;
+  partitionsConsumedConcurrently: number;
+}
+
+/**
+ * Consumes one topic in a group with eachBatch and hands slices to the processor.
+ * An offset is resolved (and then committed) only after its slice is durable.
+ */
+export class TopicConsumer {
+  private readonly consumer: Consumer;
+  private stopping = false;
+  private joined = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly processor: BatchProcessor,
+    private readonly options: TopicConsumerOptions,
+    private readonly logger: Logger,
+    /** Called when kafkajs reports a crash it will not recover from. */
+    private readonly onFatal: (err: unknown) => void,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      // Commit every resolved offset right away: resolved means written.
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 500,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      this.logger.error({ err: describeError(error), restart }, 'consumer crashed');
+      if (!restart && !this.stopping) this.onFatal(error);
+    });
+  }
+
+  /** True once the consumer has joined its group. */
+  get isJoined(): boolean {
+    return this.joined;
+  }
+
+  /** Connects, subscribes (a new group starts at the earliest offset) and starts the loop. */
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitThreshold: 1,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the batch in hand finish or abandon, commits what was written, leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const hooks = {
+      isStopping: () => this.stopping || !isRunning() || isStale(),
+      heartbeat,
+    };
+    const { chunkSize } = this.options;
+    for (let start = 0; start < batch.messages.length; start += chunkSize) {
+      if (hooks.isStopping()) return;
+      const slice = batch.messages.slice(start, start + chunkSize);
+      const records = slice.map((m) => toSourceRecord(batch.topic, batch.partition, m));
+      try {
+        await this.processor.process(records, hooks);
+      } catch (err) {
+        // Never let an error escape: kafkajs would stop the consumer for good on a TypeError.
+        // Nothing of this slice is resolved, so it is fetched again.
+        if (!(err instanceof StoppedError)) {
+          this.logger.error({ err: describeError(err), partition: batch.partition }, 'slice failed; it will be retried');
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        return;
+      }
+      resolveOffset((slice[slice.length - 1] as KafkaMessage).offset);
+      try {
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      } catch (err) {
+        // The write is durable; a failed commit only means a replay of this slice later.
+        this.logger.warn({ err: describeError(err), partition: batch.partition }, 'offset commit failed');
+        return;
+      }
+    }
+  }
+}
+
+function toSourceRecord(topic: string, partition: number, m: KafkaMessage): SourceRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key,
+    value: m.value,
+    headers: m.headers ?? {},
+    timestamp: m.timestamp,
+  };
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { MysqlConfig } from '../../src/config';
+
+/** The project root (where package.json lives). */
+export const projectRoot = resolve(__dirname, '../..');
+
+/** The MySQL server the tests use: MYSQL_* variables, defaulting to a local server. */
+export function mysqlServer(database = 'analytics'): MysqlConfig {
+  return {
+    host: process.env.MYSQL_HOST ?? '127.0.0.1',
+    port: Number(process.env.MYSQL_PORT ?? 3306),
+    user: process.env.MYSQL_USER ?? 'analytics',
+    password: process.env.MYSQL_PASSWORD ?? 'analytics123',
+    database,
+    poolSize: 4,
+  };
+}
+
+/** The broker list the test runner exported (it starts the project's broker when none is given). */
+export function kafkaBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+}
+
+/** A name no other test (or earlier run) uses: topics, groups and databases are per test. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+/** Polls until check() returns a value other than undefined/false, or fails with the last state. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

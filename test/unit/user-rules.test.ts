@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { UserCommand, UserDelete, UserUpsert } from '../../src/domains/users/user.events';
+import { decide } from '../../src/domains/users/user.rules';
+import { planRounds } from '../../src/domains/users/user.writer';
+
+function up(id: string, version: number, ts: string | null): UserUpsert {
+  return { kind: 'upsert', eventType: 'user.updated', entityId: id, eventId: null, row: { userId: id, email: 'e', phone: null, displayName: 'd', avatar: null, bio: null, version, deletedAt: null, createdAt: 'c', updatedAt: 'u', eventId: null, eventTimestamp: ts } };
+}
+function del(id: string, ts: string | null): UserDelete {
+  return { kind: 'delete', eventType: 'user.deleted', entityId: id, eventId: null, eventTimestamp: ts, deletedAt: ts ?? 'now' };
+}
+
+describe('decide (spec §3 stale rules)', () => {
+  const stored = { version: 2, eventTimestamp: '2025-01-01 00:00:01.000000', deletedAt: null };
+  it('skips lower versions and older timestamps at the same version', () => {
+    assert.equal(decide(stored, up('a', 1, '2030-01-01 00:00:00.000000')), 'stale');
+    assert.equal(decide(stored, up('a', 2, '2025-01-01 00:00:00.999999')), 'stale');
+  });
+  it('applies higher versions, equal or newer timestamps, and NULL comparisons', () => {
+    assert.equal(decide(stored, up('a', 3, '2000-01-01 00:00:00.000000')), 'applied');
+    assert.equal(decide(stored, up('a', 2, '2025-01-01 00:00:01.000000')), 'applied');
+    assert.equal(decide(stored, up('a', 2, null)), 'applied');
+    assert.equal(decide({ ...stored, eventTimestamp: null }, up('a', 2, '1999-01-01 00:00:00.000000')), 'applied');
+  });
+  it('treats deletes by timestamp only, and a delete of no row as missing', () => {
+    assert.equal(decide(stored, del('a', '2025-01-01 00:00:00.000000')), 'stale');
+    assert.equal(decide(stored, del('a', '2025-01-01 00:00:01.000000')), 'applied');
+    assert.equal(decide(stored, del('a', null)), 'applied');
+    assert.equal(decide(undefined, del('a', null)), 'missing');
+  });
+});
+
+describe('planRounds', () => {
+  it('keeps each key in order and alternates statement kinds', () => {
+    const commands: UserCommand[] = [up('a', 1, null), del('a', null), up('b', 1, null), up('a', 2, null), del('b', null), del('b', null)];
+    const rounds = planRounds(commands);
+    assert.deepEqual(
+      rounds.map((r) => [r.kind, r.commands.map((c) => `${c.entityId}${c.kind[0]}`)]),
+      [
+        ['upsert', ['au', 'bu']],
+        ['delete', ['ad', 'bd']],
+        ['upsert', ['au']],
+        ['delete', ['bd']],
+      ],
+    );
+  });
+});
