@@ -1,5 +1,5 @@
 import { defineConfig, type Options } from '@mikro-orm/mysql';
-import { Migrator } from '@mikro-orm/migrations';
+import { SnapshotMigrator } from './snapshot-migrator';
 import type { MysqlConfig } from '../config';
 import { domainEntities } from '../domains';
 
@@ -28,7 +28,7 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
         );
       },
     },
-    extensions: [Migrator],
+    extensions: [SnapshotMigrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
       path: 'dist/migrations',

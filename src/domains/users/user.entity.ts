@@ -1,5 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { SqlTimestamp } from '../../common/timestamp';
+import { MicrosecondTimestampType } from '../../db/timestamp.type';
 
 /** One flat analytics row per user (spec §2). Timestamps are DATETIME(6) text, never Date. */
 export interface User {
@@ -28,7 +29,7 @@ export const USER_LIMITS = {
   eventId: { chars: 36 },
 } as const;
 
-const datetime6 = { type: 'string', columnType: 'datetime(6)' } as const;
+const datetime6 = { type: MicrosecondTimestampType, columnType: 'datetime(6)' } as const;
 
 /** The `users` table mapping; the migration in migrations/ is generated from it. */
 export const UserSchema = new EntitySchema<User>({

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { MikroORM } from '@mikro-orm/mysql';
+import { UserSchema } from '../../src/domains/users/user.entity';
+import { TestDatabase } from '../support/test-database';
+
+describe('the real database through MikroORM', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  before(async () => {
+    db = await TestDatabase.create('ground');
+    orm = await db.openOrm();
+  });
+  after(async () => {
+    await orm.close(true);
+    await db.drop();
+  });
+
+  it('writes and reads a row with microseconds and emoji intact', async () => {
+    const em = orm.em.fork();
+    em.create(UserSchema, {
+      userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+      email: 'a@example.com',
+      phone: null,
+      displayName: 'Zoë 😀',
+      avatar: null,
+      bio: 'bio 🚀',
+      version: 3,
+      deletedAt: null,
+      createdAt: '2025-01-15 10:30:00.123456',
+      updatedAt: '2025-01-15 10:30:00.654321',
+      eventId: null,
+      eventTimestamp: '2025-01-15 10:30:00.000001',
+    });
+    await em.flush();
+
+    const found = await orm.em.fork().findOneOrFail(UserSchema, { userId: 'aaaaaaaaaaaaaaaaaaaaaaaa' });
+    assert.equal(found.displayName, 'Zoë 😀');
+    assert.equal(found.bio, 'bio 🚀');
+    assert.equal(found.createdAt, '2025-01-15 10:30:00.123456');
+    assert.equal(found.eventTimestamp, '2025-01-15 10:30:00.000001');
+    const [raw] = await db.users();
+    assert.equal(raw?.updated_at, '2025-01-15 10:30:00.654321');
+  });
+});
