@@ -6,8 +6,7 @@
 /** A UTC timestamp formatted as `YYYY-MM-DD HH:MM:SS.ffffff`, the DATETIME(6) literal. */
 export type SqlTimestamp = string;
 
-const ISO_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$/;
+const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$/;
 
 const MIN_YEAR = 1000; // DATETIME's range
 const MAX_YEAR = 9999;

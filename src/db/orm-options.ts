@@ -8,6 +8,7 @@ import { domainEntities } from '../domains';
  * Strict SQL mode makes the server reject (not truncate) a bad value; UTC session time zone.
  */
 export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> = {}): Options {
+  const { migrations, ...rest } = overrides;
   return defineConfig({
     host: mysql.host,
     port: mysql.port,
@@ -39,11 +40,12 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
       snapshot: true,
       snapshotName: '.snapshot-analytics',
       emit: 'ts',
+      ...migrations,
     },
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
     debug: false,
-    ...overrides,
+    ...rest,
   });
 }
 

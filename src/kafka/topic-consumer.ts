@@ -87,7 +87,10 @@ export class TopicConsumer {
         // Never let an error escape: kafkajs would stop the consumer for good on a TypeError.
         // Nothing of this slice is resolved, so it is fetched again.
         if (!(err instanceof StoppedError)) {
-          this.logger.error({ err: describeError(err), partition: batch.partition }, 'slice failed; it will be retried');
+          this.logger.error(
+            { err: describeError(err), partition: batch.partition },
+            'slice failed; it will be retried',
+          );
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
         return;

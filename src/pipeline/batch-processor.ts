@@ -64,7 +64,11 @@ export class BatchProcessor {
         const envelope = decodeEnvelope(record.value);
         const module = this.deps.registry.moduleFor(envelope.event_type);
         if (!module) {
-          throw new InvalidEventError('unknown_event_type', `event_type "${envelope.event_type}" has no handler`, 'event_type');
+          throw new InvalidEventError(
+            'unknown_event_type',
+            `event_type "${envelope.event_type}" has no handler`,
+            'event_type',
+          );
         }
         const command = module.map(envelope, { receivedAt });
         const list = byModule.get(module) ?? [];
@@ -107,7 +111,11 @@ export class BatchProcessor {
   ): Promise<void> {
     try {
       const written = await retryForever(
-        () => module.write(this.deps.orm.em.fork(), pending.map((p) => p.command)),
+        () =>
+          module.write(
+            this.deps.orm.em.fork(),
+            pending.map((p) => p.command),
+          ),
         this.deps.retry,
         {
           isStopping: hooks.isStopping,
@@ -129,7 +137,13 @@ export class BatchProcessor {
     }
   }
 
-  private async onRetry(what: string, err: unknown, attempt: number, delayMs: number, hooks: SliceHooks): Promise<void> {
+  private async onRetry(
+    what: string,
+    err: unknown,
+    attempt: number,
+    delayMs: number,
+    hooks: SliceHooks,
+  ): Promise<void> {
     this.deps.logger.warn({ attempt, delayMs, err: describeError(err) }, `${what} failed; retrying`);
     await hooks.heartbeat();
   }

@@ -22,25 +22,42 @@ describe('the real broker', () => {
       eachBatch: async ({ batch, resolveOffset }) => {
         for (const m of batch.messages) {
           const key = m.key?.toString() ?? '';
-          received.set(key, [...(received.get(key) ?? []), (JSON.parse(m.value?.toString() ?? '{}') as { n: number }).n]);
+          received.set(key, [
+            ...(received.get(key) ?? []),
+            (JSON.parse(m.value?.toString() ?? '{}') as { n: number }).n,
+          ]);
           resolveOffset(m.offset);
         }
         const last = batch.messages[batch.messages.length - 1];
         if (last) {
-          await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+          await consumer.commitOffsets([
+            { topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+          ]);
         }
       },
     });
     await waitFor('all 1,000 messages', () => [...received.values()].reduce((n, l) => n + l.length, 0) >= 1000);
 
     // Same key → same partition → order kept per key.
-    for (const [key, ns] of received) assert.deepEqual(ns, [...ns].sort((a, b) => a - b), key);
+    for (const [key, ns] of received)
+      assert.deepEqual(
+        ns,
+        [...ns].sort((a, b) => a - b),
+        key,
+      );
     assert.equal([...received.values()].flat().length, 1000);
 
     const ends = await endOffsets(topic);
     assert.equal(ends.size, 4);
-    assert.equal([...ends.values()].reduce((n, o) => n + Number(o), 0), 1000);
+    assert.equal(
+      [...ends.values()].reduce((n, o) => n + Number(o), 0),
+      1000,
+    );
     await consumer.stop();
-    assert.deepEqual(await committedOffsets(groupId, topic), ends, 'the broker holds the committed end of every partition');
+    assert.deepEqual(
+      await committedOffsets(groupId, topic),
+      ends,
+      'the broker holds the committed end of every partition',
+    );
   });
 });

@@ -12,9 +12,14 @@ type Model = Map<string, User>;
 
 function applyOne(model: Model, c: UserCommand): 'applied' | 'stale' | 'missing' {
   const stored = model.get(c.entityId);
-  const older = (t: string | null, s: string | null | undefined): boolean => t !== null && s !== null && s !== undefined && t < s;
+  const older = (t: string | null, s: string | null | undefined): boolean =>
+    t !== null && s !== null && s !== undefined && t < s;
   if (c.kind === 'upsert') {
-    if (stored && (c.row.version < stored.version || (c.row.version === stored.version && older(c.row.eventTimestamp, stored.eventTimestamp)))) {
+    if (
+      stored &&
+      (c.row.version < stored.version ||
+        (c.row.version === stored.version && older(c.row.eventTimestamp, stored.eventTimestamp)))
+    ) {
       return 'stale';
     }
     model.set(c.entityId, { ...c.row, createdAt: stored?.createdAt ?? c.row.createdAt });
@@ -22,12 +27,22 @@ function applyOne(model: Model, c: UserCommand): 'applied' | 'stale' | 'missing'
   }
   if (!stored) return 'missing';
   if (older(c.eventTimestamp, stored.eventTimestamp)) return 'stale';
-  model.set(c.entityId, { ...stored, deletedAt: stored.deletedAt ?? c.deletedAt, eventId: c.eventId, eventTimestamp: c.eventTimestamp });
+  model.set(c.entityId, {
+    ...stored,
+    deletedAt: stored.deletedAt ?? c.deletedAt,
+    eventId: c.eventId,
+    eventTimestamp: c.eventTimestamp,
+  });
   return 'applied';
 }
 
 const ids = ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003'];
-const ts = fc.constantFrom('2025-01-01 00:00:01.000001', '2025-01-01 00:00:01.000002', '2025-01-01 00:00:02.500000', '2025-06-01 12:00:00.000000');
+const ts = fc.constantFrom(
+  '2025-01-01 00:00:01.000001',
+  '2025-01-01 00:00:01.000002',
+  '2025-01-01 00:00:02.500000',
+  '2025-06-01 12:00:00.000000',
+);
 const maybeTs = fc.option(ts, { nil: null, freq: 4 });
 let counter = 0;
 
@@ -69,12 +84,25 @@ const upsertArb: fc.Arbitrary<UserCommand> = fc
 
 const deleteArb: fc.Arbitrary<UserCommand> = fc.record({ id: fc.constantFrom(...ids), t: maybeTs }).map((r) => {
   const eventId = `d${++counter}`;
-  return { kind: 'delete', eventType: 'user.deleted', entityId: r.id, eventId, eventTimestamp: r.t, deletedAt: r.t ?? '2030-01-01 00:00:00.000000' };
+  return {
+    kind: 'delete',
+    eventType: 'user.deleted',
+    entityId: r.id,
+    eventId,
+    eventTimestamp: r.t,
+    deletedAt: r.t ?? '2030-01-01 00:00:00.000000',
+  };
 });
 
 // Duplicates and replays: repeat earlier commands verbatim inside the sequence.
 const sequenceArb = fc
-  .tuple(fc.array(fc.oneof({ arbitrary: upsertArb, weight: 3 }, { arbitrary: deleteArb, weight: 1 }), { minLength: 1, maxLength: 25 }), fc.array(fc.nat(), { maxLength: 5 }))
+  .tuple(
+    fc.array(fc.oneof({ arbitrary: upsertArb, weight: 3 }, { arbitrary: deleteArb, weight: 1 }), {
+      minLength: 1,
+      maxLength: 25,
+    }),
+    fc.array(fc.nat(), { maxLength: 5 }),
+  )
   .map(([commands, repeats]) => {
     const out = [...commands];
     for (const r of repeats) out.splice(r % (out.length + 1), 0, commands[r % commands.length] as UserCommand);

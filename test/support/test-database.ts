@@ -34,7 +34,7 @@ export class TestDatabase {
 
   /** Applies every pending migration through MikroORM's migrator (what `migration:up` does). */
   async migrateUp(): Promise<void> {
-    const orm = await MikroORM.init(buildOrmOptions(this.config));
+    const orm = await MikroORM.init(buildOrmOptions(this.config, { migrations: { silent: true } }));
     try {
       await orm.getMigrator().up();
     } finally {

@@ -21,7 +21,11 @@ export interface UserEventFields {
 }
 
 /** A full `user.created` / `user.updated` envelope like the platform emits (spec §1). */
-export function userUpsertEvent(type: 'user.created' | 'user.updated', id: string, f: UserEventFields = {}): Record<string, unknown> {
+export function userUpsertEvent(
+  type: 'user.created' | 'user.updated',
+  id: string,
+  f: UserEventFields = {},
+): Record<string, unknown> {
   const timestamp = f.timestamp ?? '2025-01-15T10:30:00Z';
   return {
     event_type: type,
@@ -29,7 +33,11 @@ export function userUpsertEvent(type: 'user.created' | 'user.updated', id: strin
     entity_id: id,
     timestamp,
     data: {
-      contact_info: { primary_email: f.email ?? `${id}@example.com`, additional_emails: ['other@example.com'], phone: f.phone === undefined ? '+1234567890' : f.phone },
+      contact_info: {
+        primary_email: f.email ?? `${id}@example.com`,
+        additional_emails: ['other@example.com'],
+        phone: f.phone === undefined ? '+1234567890' : f.phone,
+      },
       profile: {
         display_name: f.displayName ?? 'Jane Smith',
         avatar: f.avatar === undefined ? 'https://cdn.example.com/default.jpg' : f.avatar,
@@ -46,8 +54,17 @@ export function userUpsertEvent(type: 'user.created' | 'user.updated', id: strin
 }
 
 /** A `user.deleted` envelope. */
-export function userDeletedEvent(id: string, timestamp: string | null = '2025-01-15T11:00:00Z', eventId = randomUUID()): Record<string, unknown> {
-  const event: Record<string, unknown> = { event_type: 'user.deleted', event_id: eventId, entity_id: id, data: { user_id: id } };
+export function userDeletedEvent(
+  id: string,
+  timestamp: string | null = '2025-01-15T11:00:00Z',
+  eventId = randomUUID(),
+): Record<string, unknown> {
+  const event: Record<string, unknown> = {
+    event_type: 'user.deleted',
+    event_id: eventId,
+    entity_id: id,
+    data: { user_id: id },
+  };
   if (timestamp !== null) event.timestamp = timestamp;
   return event;
 }

@@ -81,11 +81,19 @@ export class WorkerProcess {
 
   /** Waits for a log line whose msg matches. */
   waitForLog(pattern: RegExp, timeoutMs = 30_000): Promise<LogLine> {
-    return waitFor(`log /${pattern.source}/ (stderr: ${this.stderr.slice(-500)})`, () => this.messages(pattern)[0], timeoutMs, 100);
+    return waitFor(
+      `log /${pattern.source}/ (stderr: ${this.stderr.slice(-500)})`,
+      () => this.messages(pattern)[0],
+      timeoutMs,
+      100,
+    );
   }
 
   /** Sends a signal and waits for the exit. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async stop(
+    signal: NodeJS.Signals = 'SIGTERM',
+    timeoutMs = 20_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {

@@ -10,13 +10,21 @@ describe('loadConfig', () => {
     assert.equal(c.kafka.groupId, 'mysql-analytics-service');
     assert.equal(c.kafka.dlqTopic, 'user.dlq');
     assert.equal(c.kafka.clientId, 'mysql-analytics-worker');
-    assert.deepEqual([c.mysql.host, c.mysql.port, c.mysql.user, c.mysql.password, c.mysql.database], ['localhost', 3306, 'analytics', 'analytics123', 'analytics']);
+    assert.deepEqual(
+      [c.mysql.host, c.mysql.port, c.mysql.user, c.mysql.password, c.mysql.database],
+      ['localhost', 3306, 'analytics', 'analytics123', 'analytics'],
+    );
     assert.equal(c.logLevel, 'info');
     assert.ok(Object.isFrozen(c.kafka));
   });
 
   it('reads every variable', () => {
-    const c = loadConfig({ KAFKA_BROKERS: 'a:1, b:2', MYSQL_PORT: '3307', LOG_LEVEL: 'DEBUG', WRITE_CHUNK_SIZE: '100' });
+    const c = loadConfig({
+      KAFKA_BROKERS: 'a:1, b:2',
+      MYSQL_PORT: '3307',
+      LOG_LEVEL: 'DEBUG',
+      WRITE_CHUNK_SIZE: '100',
+    });
     assert.deepEqual(c.kafka.brokers, ['a:1', 'b:2']);
     assert.equal(c.mysql.port, 3307);
     assert.equal(c.logLevel, 'debug');
@@ -30,7 +38,8 @@ describe('loadConfig', () => {
     } catch (err) {
       assert.ok(err instanceof ConfigError);
       const text = err.message;
-      for (const name of ['MYSQL_PORT', 'LOG_LEVEL', 'KAFKA_BROKERS', 'WRITE_CHUNK_SIZE']) assert.match(text, new RegExp(name));
+      for (const name of ['MYSQL_PORT', 'LOG_LEVEL', 'KAFKA_BROKERS', 'WRITE_CHUNK_SIZE'])
+        assert.match(text, new RegExp(name));
       assert.equal(err.problems.length, 4);
     }
   });
@@ -40,6 +49,9 @@ describe('loadConfig', () => {
   });
 
   it('never puts the password in an error message', () => {
-    assert.throws(() => loadMysqlConfig({ MYSQL_PASSWORD: 's3cret', MYSQL_PORT: '99999' }), (err: Error) => !err.message.includes('s3cret') && /MYSQL_PORT/.test(err.message));
+    assert.throws(
+      () => loadMysqlConfig({ MYSQL_PASSWORD: 's3cret', MYSQL_PORT: '99999' }),
+      (err: Error) => !err.message.includes('s3cret') && /MYSQL_PORT/.test(err.message),
+    );
   });
 });

@@ -25,7 +25,18 @@ describe('parseIsoTimestamp', () => {
   });
 
   it('rejects what is not a real timestamp', () => {
-    for (const bad of ['', 'yesterday', '2025-02-30T00:00:00Z', '2025-13-01T00:00:00Z', '2025-01-01T24:00:00Z', '2025-01-01', '2025-01-01T00:00:00.Z', '2025-01-01T00:00:00+2', '0999-12-31T23:59:59Z', '2025-01-01T00:00:00.1234567890Z']) {
+    for (const bad of [
+      '',
+      'yesterday',
+      '2025-02-30T00:00:00Z',
+      '2025-13-01T00:00:00Z',
+      '2025-01-01T24:00:00Z',
+      '2025-01-01',
+      '2025-01-01T00:00:00.Z',
+      '2025-01-01T00:00:00+2',
+      '0999-12-31T23:59:59Z',
+      '2025-01-01T00:00:00.1234567890Z',
+    ]) {
       assert.equal(parseIsoTimestamp(bad), null, bad);
     }
   });
@@ -44,6 +55,9 @@ describe('parseIsoTimestamp', () => {
   });
 
   it('formats the clock as a DATETIME(6) literal in UTC', () => {
-    assert.equal(nowSqlTimestamp(() => Date.UTC(2025, 0, 2, 3, 4, 5, 678)), '2025-01-02 03:04:05.678000');
+    assert.equal(
+      nowSqlTimestamp(() => Date.UTC(2025, 0, 2, 3, 4, 5, 678)),
+      '2025-01-02 03:04:05.678000',
+    );
   });
 });

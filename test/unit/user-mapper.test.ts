@@ -15,7 +15,12 @@ const seedCreated = {
   timestamp: '2025-01-15T10:30:00Z',
   data: {
     contact_info: { primary_email: 'jane@example.com', additional_emails: [], phone: '+1234567890' },
-    profile: { display_name: 'Jane Smith', avatar: 'https://cdn.example.com/default.jpg', bio: null, date_of_birth: null },
+    profile: {
+      display_name: 'Jane Smith',
+      avatar: 'https://cdn.example.com/default.jpg',
+      bio: null,
+      date_of_birth: null,
+    },
     password_hash: 'hash',
     version: 1,
     deleted_at: null,
@@ -95,7 +100,13 @@ describe('mapUserEvent', () => {
   });
 
   it('maps a delete with data.user_id, falling back to entity_id', () => {
-    const del = { event_type: 'user.deleted', event_id: 'e1', entity_id: ID, timestamp: '2025-01-15T11:00:00.5+01:00', data: { user_id: ID } };
+    const del = {
+      event_type: 'user.deleted',
+      event_id: 'e1',
+      entity_id: ID,
+      timestamp: '2025-01-15T11:00:00.5+01:00',
+      data: { user_id: ID },
+    };
     const command = mapUserEvent(del, ctx) as UserDelete;
     assert.deepEqual(command, {
       kind: 'delete',
@@ -118,15 +129,35 @@ describe('mapUserEvent', () => {
     ['blank display name', (e) => (e.data.profile.display_name = '   '), 'data.profile.display_name is empty'],
     ['bad id', (e) => (e.entity_id = 'xyz'), 'entity_id must be 24 hexadecimal characters'],
     ['missing id', (e) => delete e.entity_id, 'entity_id is missing'],
-    ['501-character bio', (e) => (e.data.profile.bio = 'b'.repeat(501)), 'data.profile.bio is 501 characters, longer than 500'],
-    ['256-character email', (e) => (e.data.contact_info.primary_email = 'e'.repeat(256)), 'data.contact_info.primary_email is 256 characters, longer than 255'],
-    ['avatar over 65,535 bytes', (e) => (e.data.profile.avatar = 'é'.repeat(32768)), 'data.profile.avatar is 65536 bytes, longer than 65535'],
+    [
+      '501-character bio',
+      (e) => (e.data.profile.bio = 'b'.repeat(501)),
+      'data.profile.bio is 501 characters, longer than 500',
+    ],
+    [
+      '256-character email',
+      (e) => (e.data.contact_info.primary_email = 'e'.repeat(256)),
+      'data.contact_info.primary_email is 256 characters, longer than 255',
+    ],
+    [
+      'avatar over 65,535 bytes',
+      (e) => (e.data.profile.avatar = 'é'.repeat(32768)),
+      'data.profile.avatar is 65536 bytes, longer than 65535',
+    ],
     ['non-integer version', (e) => (e.data.version = 1.5), 'data.version must be an integer'],
     ['string version', (e) => (e.data.version = '2'), 'data.version must be an integer'],
-    ['unparseable created_at', (e) => (e.data.created_at = 'yesterday'), 'data.created_at is not a valid ISO-8601 timestamp'],
+    [
+      'unparseable created_at',
+      (e) => (e.data.created_at = 'yesterday'),
+      'data.created_at is not a valid ISO-8601 timestamp',
+    ],
     ['missing updated_at', (e) => delete e.data.updated_at, 'data.updated_at is missing'],
     ['unparseable timestamp', (e) => (e.timestamp = '15/01/2025'), 'timestamp is not a valid ISO-8601 timestamp'],
-    ['unparseable deleted_at', (e) => (e.data.deleted_at = 'soon'), 'data.deleted_at is not a valid ISO-8601 timestamp'],
+    [
+      'unparseable deleted_at',
+      (e) => (e.data.deleted_at = 'soon'),
+      'data.deleted_at is not a valid ISO-8601 timestamp',
+    ],
     ['37-character event_id', (e) => (e.event_id = 'x'.repeat(37)), 'event_id is 37 characters, longer than 36'],
     ['profile not an object', (e) => (e.data.profile = 'Jane'), 'data.profile must be an object'],
     ['numeric phone', (e) => (e.data.contact_info.phone = 123), 'data.contact_info.phone must be a string'],

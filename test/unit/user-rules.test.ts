@@ -5,10 +5,36 @@ import { decide } from '../../src/domains/users/user.rules';
 import { planRounds } from '../../src/domains/users/user.writer';
 
 function up(id: string, version: number, ts: string | null): UserUpsert {
-  return { kind: 'upsert', eventType: 'user.updated', entityId: id, eventId: null, row: { userId: id, email: 'e', phone: null, displayName: 'd', avatar: null, bio: null, version, deletedAt: null, createdAt: 'c', updatedAt: 'u', eventId: null, eventTimestamp: ts } };
+  return {
+    kind: 'upsert',
+    eventType: 'user.updated',
+    entityId: id,
+    eventId: null,
+    row: {
+      userId: id,
+      email: 'e',
+      phone: null,
+      displayName: 'd',
+      avatar: null,
+      bio: null,
+      version,
+      deletedAt: null,
+      createdAt: 'c',
+      updatedAt: 'u',
+      eventId: null,
+      eventTimestamp: ts,
+    },
+  };
 }
 function del(id: string, ts: string | null): UserDelete {
-  return { kind: 'delete', eventType: 'user.deleted', entityId: id, eventId: null, eventTimestamp: ts, deletedAt: ts ?? 'now' };
+  return {
+    kind: 'delete',
+    eventType: 'user.deleted',
+    entityId: id,
+    eventId: null,
+    eventTimestamp: ts,
+    deletedAt: ts ?? 'now',
+  };
 }
 
 describe('decide (spec §3 stale rules)', () => {
@@ -33,7 +59,14 @@ describe('decide (spec §3 stale rules)', () => {
 
 describe('planRounds', () => {
   it('keeps each key in order and alternates statement kinds', () => {
-    const commands: UserCommand[] = [up('a', 1, null), del('a', null), up('b', 1, null), up('a', 2, null), del('b', null), del('b', null)];
+    const commands: UserCommand[] = [
+      up('a', 1, null),
+      del('a', null),
+      up('b', 1, null),
+      up('a', 2, null),
+      del('b', null),
+      del('b', null),
+    ];
     const rounds = planRounds(commands);
     assert.deepEqual(
       rounds.map((r) => [r.kind, r.commands.map((c) => `${c.entityId}${c.kind[0]}`)]),

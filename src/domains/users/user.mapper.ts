@@ -41,7 +41,11 @@ export function mapUserEvent(envelope: JsonObject, ctx: MapContext): UserCommand
     };
   }
   if (eventType !== USER_EVENT_TYPES.created && eventType !== USER_EVENT_TYPES.updated) {
-    throw new InvalidEventError('unknown_event_type', `event_type "${String(eventType)}" is not a user event`, 'event_type');
+    throw new InvalidEventError(
+      'unknown_event_type',
+      `event_type "${String(eventType)}" is not a user event`,
+      'event_type',
+    );
   }
 
   const contact = optionalObject(data['contact_info'], 'data.contact_info');

@@ -6,7 +6,8 @@ import type { UserCommand, UserDelete, UserUpsert } from './user.events';
 import { decide, nextState, type StoredUser, type UserOutcome } from './user.rules';
 
 // Stale rule of spec §3 as SQL over the stored row and the incoming VALUES(); NULL never compares as stale.
-const STALE = '(VALUES(`version`) < `version` OR (VALUES(`version`) = `version` AND VALUES(`event_timestamp`) < `event_timestamp`))';
+const STALE =
+  '(VALUES(`version`) < `version` OR (VALUES(`version`) = `version` AND VALUES(`event_timestamp`) < `event_timestamp`))';
 
 /**
  * Columns overwritten on conflict, in assignment order. MySQL/MariaDB apply ON DUPLICATE KEY
@@ -118,7 +119,10 @@ async function upsertRows(tx: EntityManager, commands: readonly UserUpsert[]): P
 
 async function softDelete(tx: EntityManager, commands: readonly UserDelete[]): Promise<void> {
   // One joined UPDATE for the whole round; deleted_at keeps an earlier delete's value.
-  const rows = commands.map(() => 'SELECT ? AS user_id, ? AS event_id, CAST(? AS DATETIME(6)) AS event_timestamp, CAST(? AS DATETIME(6)) AS deleted_at');
+  const rows = commands.map(
+    () =>
+      'SELECT ? AS user_id, ? AS event_id, CAST(? AS DATETIME(6)) AS event_timestamp, CAST(? AS DATETIME(6)) AS deleted_at',
+  );
   const params = commands.flatMap((c) => [c.entityId, c.eventId, c.eventTimestamp, c.deletedAt]);
   await tx.execute(
     `UPDATE \`users\` u JOIN (${rows.join(' UNION ALL ')}) d ON u.\`user_id\` = d.user_id

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { uniqueName } from '../support/services';
+import { TestDatabase } from '../support/test-database';
+import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
+import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-events';
+import { WorkerProcess } from '../support/worker-process';
+
+/** One worker run against its own topic, group and database. */
+async function setup(prefix: string, partitions = 1) {
+  const db = await TestDatabase.create(prefix);
+  const topic = await createTopic(prefix, partitions);
+  return { db, topic, dlqTopic: `${topic}.dlq`, groupId: uniqueName(`${prefix}-group`) };
+}
+
+describe('worker end to end (real Kafka, real MariaDB, worker as its own process)', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('follows the seed checklist: create, update, delete', async () => {
+    const { db, topic, dlqTopic, groupId } = await setup('seed');
+    cleanups.push(() => db.drop());
+    const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    const id = '507f1f77bcf86cd799439011';
+
+    const created = userUpsertEvent('user.created', id, {
+      email: 'analytics-test@example.com',
+      displayName: 'Analytics Test User',
+      phone: null,
+    });
+    await produce(topic, [{ key: id, value: created }]);
+    await waitForCaughtUp(groupId, topic);
+    let rows = await db.users();
+    assert.equal(rows.length, 1);
+    assert.deepEqual(rows[0], {
+      user_id: id,
+      email: 'analytics-test@example.com',
+      phone: null,
+      display_name: 'Analytics Test User',
+      avatar: 'https://cdn.example.com/default.jpg',
+      bio: null,
+      version: 1,
+      deleted_at: null,
+      created_at: '2025-01-15 10:30:00.000000',
+      updated_at: '2025-01-15 10:30:00.000000',
+      event_id: created.event_id,
+      event_timestamp: '2025-01-15 10:30:00.000000',
+    });
+    const line = await worker.waitForLog(new RegExp(`^\\[USER_CREATED\\] ${id}$`));
+    assert.equal(line.level, 'info');
+    assert.equal(line.event_id, created.event_id);
+    assert.equal(line.partition, 0);
+    assert.equal(line.offset, '0');
+
+    const updated = userUpsertEvent('user.updated', id, {
+      email: 'analytics-test@example.com',
+      displayName: 'Updated Name',
+      bio: 'Hello from analytics! 👋',
+      version: 2,
+      createdAt: '2025-01-16T00:00:00Z', // must not move created_at
+      timestamp: '2025-01-15T10:45:00.123456Z',
+    });
+    await produce(topic, [{ key: id, value: updated }]);
+    await waitForCaughtUp(groupId, topic);
+    rows = await db.users();
+    assert.equal(rows.length, 1, 'still one row');
+    assert.equal(rows[0]?.display_name, 'Updated Name');
+    assert.equal(rows[0]?.bio, 'Hello from analytics! 👋');
+    assert.equal(rows[0]?.version, 2);
+    assert.equal(rows[0]?.created_at, '2025-01-15 10:30:00.000000', 'created_at preserved');
+    assert.equal(rows[0]?.event_timestamp, '2025-01-15 10:45:00.123456');
+    await worker.waitForLog(new RegExp(`^\\[USER_UPDATED\\] ${id}$`));
+
+    const deleted = userDeletedEvent(id, '2025-01-15T11:00:00.000042Z');
+    await produce(topic, [{ key: id, value: deleted }]);
+    await waitForCaughtUp(groupId, topic);
+    rows = await db.users();
+    assert.equal(rows.length, 1, 'soft delete keeps the row');
+    assert.equal(rows[0]?.deleted_at, '2025-01-15 11:00:00.000042');
+    assert.equal(rows[0]?.event_id, deleted.event_id);
+    assert.equal(rows[0]?.display_name, 'Updated Name');
+    await worker.waitForLog(new RegExp(`^\\[USER_DELETED\\] ${id}$`));
+
+    assert.ok(!worker.stdout.includes('password_hash') && !worker.stdout.includes('SECRETHASH'), 'no secret in logs');
+    assert.ok(!worker.stdout.includes('analytics123'), 'no MySQL password in logs');
+    const exit = await worker.stop('SIGTERM');
+    assert.equal(exit.code, 0, worker.stderr);
+  });
+
+  it('survives replays, late and stale events, restores and deletes of unknown users', async () => {
+    const { db, topic, dlqTopic, groupId } = await setup('replay', 4);
+    cleanups.push(() => db.drop());
+    const ev = [];
+    for (let n = 1; n <= 30; n++) {
+      const id = userId(n);
+      ev.push({ key: id, value: userUpsertEvent('user.created', id, { timestamp: '2025-02-01T00:00:00Z' }) });
+      ev.push({
+        key: id,
+        value: userUpsertEvent('user.updated', id, { version: 2, bio: `bio ${n}`, timestamp: '2025-02-02T00:00:00Z' }),
+      });
+    }
+    const late = userId(1);
+    ev.push({
+      key: late,
+      value: userUpsertEvent('user.updated', late, {
+        version: 1,
+        displayName: 'LATE',
+        timestamp: '2025-03-01T00:00:00Z',
+      }),
+    });
+    const sameVersionOlder = userId(2);
+    ev.push({
+      key: sameVersionOlder,
+      value: userUpsertEvent('user.updated', sameVersionOlder, {
+        version: 2,
+        displayName: 'OLDER',
+        timestamp: '2025-02-01T12:00:00Z',
+      }),
+    });
+    const gone = userId(3);
+    ev.push({ key: gone, value: userDeletedEvent(gone, '2025-02-03T00:00:00Z') });
+    ev.push({ key: gone, value: userDeletedEvent(gone, '2025-02-04T00:00:00Z') }); // already deleted: deleted_at kept
+    const restored = userId(4);
+    ev.push({ key: restored, value: userDeletedEvent(restored, '2025-02-03T00:00:00Z') });
+    ev.push({
+      key: restored,
+      value: userUpsertEvent('user.updated', restored, {
+        version: 3,
+        displayName: 'Back',
+        timestamp: '2025-02-05T00:00:00Z',
+      }),
+    });
+    const staleDelete = userId(5);
+    ev.push({ key: staleDelete, value: userDeletedEvent(staleDelete, '2025-01-01T00:00:00Z') });
+    const unknown = userId(999);
+    ev.push({ key: unknown, value: userDeletedEvent(unknown, '2025-02-03T00:00:00Z') });
+    ev.push(ev[10] as (typeof ev)[number]); // a duplicate delivery
+    await produce(topic, ev);
+
+    const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    await waitForCaughtUp(groupId, topic);
+    const table = await db.users();
+    const byId = new Map(table.map((r) => [r.user_id, r]));
+    assert.equal(table.length, 30, 'the unknown user got no row');
+    assert.equal(byId.get(late)?.display_name, 'Jane Smith', 'lower version is stale');
+    assert.equal(byId.get(sameVersionOlder)?.display_name, 'Jane Smith', 'same version, older timestamp is stale');
+    assert.equal(byId.get(gone)?.deleted_at, '2025-02-03 00:00:00.000000', 'first delete time kept');
+    assert.equal(byId.get(gone)?.event_timestamp, '2025-02-04 00:00:00.000000');
+    assert.equal(byId.get(restored)?.deleted_at, null, 'restored');
+    assert.equal(byId.get(restored)?.display_name, 'Back');
+    assert.equal(byId.get(staleDelete)?.deleted_at, null, 'an old delete does not delete');
+    await worker.waitForLog(new RegExp(`unknown ${unknown}`));
+    assert.equal(worker.messages(new RegExp(`unknown ${unknown}`))[0]?.level, 'warn');
+    assert.ok(worker.messages(/^stale /).length >= 3, 'stale events logged at debug');
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+
+    // A new deployment (new group id) rebuilds from the earliest offset over the same table.
+    const replayGroup = uniqueName('replay-again');
+    const again = WorkerProcess.start({ mysql: db.config, topic, groupId: replayGroup, dlqTopic });
+    cleanups.push(() => again.stop('SIGKILL'));
+    await waitForCaughtUp(replayGroup, topic);
+    assert.deepEqual(await db.users(), table, 'a full replay leaves every column of every row identical');
+    assert.equal((await again.stop('SIGTERM')).code, 0);
+  });
+
+  it('stores the same rows whatever the worker time zone', async () => {
+    const events = [
+      userUpsertEvent('user.created', userId(7), {
+        createdAt: '2025-03-01T14:00:00.123456+02:00',
+        updatedAt: '2025-03-09T02:30:00.9999999',
+        timestamp: '2025-03-01T00:00:00.000001-05:00',
+        deletedAt: '2025-10-26T01:30:00.5+01:00',
+      }),
+    ];
+    const tables = [];
+    for (const tz of ['UTC', 'America/New_York', 'Asia/Kolkata']) {
+      const { db, topic, dlqTopic, groupId } = await setup('tz');
+      cleanups.push(() => db.drop());
+      await produce(
+        topic,
+        events.map((value) => ({ key: userId(7), value })),
+      );
+      const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic, env: { TZ: tz } });
+      cleanups.push(() => worker.stop('SIGKILL'));
+      await waitForCaughtUp(groupId, topic);
+      tables.push(await db.users());
+      await worker.stop('SIGTERM');
+    }
+    const [row] = tables[0] ?? [];
+    assert.equal(row?.created_at, '2025-03-01 12:00:00.123456');
+    assert.equal(row?.updated_at, '2025-03-09 02:30:00.999999');
+    assert.equal(row?.event_timestamp, '2025-03-01 05:00:00.000001');
+    assert.equal(row?.deleted_at, '2025-10-26 00:30:00.500000');
+    assert.deepEqual(tables[1], tables[0]);
+    assert.deepEqual(tables[2], tables[0]);
+  });
+});
