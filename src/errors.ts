@@ -36,13 +36,16 @@ function findErrno(err: unknown): number | undefined {
   return undefined;
 }
 
-/** A short, secret-free description of an error for logs and dead-letter headers. */
+/**
+ * A short description of an error for logs and dead-letter headers. For server errors it is
+ * the server's own message (e.g. "Data too long for column 'phone' at row 1"): MikroORM's
+ * message embeds the whole SQL statement with the row's values, which must not leak.
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
+  if (typeof err !== 'object' || err === null) return String(err);
+  const { code, sqlMessage, message } = err as { code?: unknown; sqlMessage?: unknown; message?: unknown };
+  const text = typeof sqlMessage === 'string' ? sqlMessage : typeof message === 'string' ? message : String(err);
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
 }
 
 /** Thrown out of a retry loop when the worker is stopping: nothing more is written or committed. */

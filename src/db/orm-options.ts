@@ -35,8 +35,9 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
       path: 'dist/migrations',
       pathTs: 'migrations',
       glob: '!(*.d).{js,ts}',
-      transactional: true,
-      allOrNothing: true,
+      // MySQL commits DDL implicitly: a migration transaction would only pretend.
+      transactional: false,
+      allOrNothing: false,
       snapshot: true,
       snapshotName: '.snapshot-analytics',
       emit: 'ts',

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { uniqueName } from '../support/services';
+import { TestDatabase } from '../support/test-database';
+import { createTopic, headerText, produce, readTopic, waitForCaughtUp, type TestMessage } from '../support/test-kafka';
+import { userId, userUpsertEvent } from '../support/user-events';
+import { WorkerProcess } from '../support/worker-process';
+
+function mutated(n: number, mutate: (e: any) => void): Record<string, unknown> {
+  const event: any = userUpsertEvent('user.created', userId(n));
+  mutate(event);
+  return event;
+}
+
+// Each poison message, the reason it must carry and what its dlq.error must name.
+const poison: Array<[string, unknown, string, RegExp]> = [
+  ['malformed JSON', '{"event_type": "user.created", ', 'invalid_json', /JSON/],
+  ['JSON that is not an object', '[1, 2, 3]', 'invalid_event', /must be a JSON object/],
+  ['missing event_type', { entity_id: userId(1), data: {} }, 'invalid_event', /event_type is missing/],
+  ['unknown event type', { event_type: 'user.exploded', entity_id: userId(1) }, 'unknown_event_type', /user\.exploded/],
+  ['bad id', mutated(101, (e) => (e.entity_id = 'not-an-object-id')), 'invalid_event', /entity_id/],
+  [
+    'missing email',
+    mutated(102, (e) => delete e.data.contact_info.primary_email),
+    'invalid_event',
+    /primary_email is missing/,
+  ],
+  [
+    'empty display name',
+    mutated(103, (e) => (e.data.profile.display_name = '')),
+    'invalid_event',
+    /display_name is empty/,
+  ],
+  ['bio of 501', mutated(104, (e) => (e.data.profile.bio = 'b'.repeat(501))), 'invalid_event', /bio is 501 characters/],
+  [
+    'email of 256',
+    mutated(105, (e) => (e.data.contact_info.primary_email = 'e'.repeat(256))),
+    'invalid_event',
+    /primary_email is 256/,
+  ],
+  [
+    'avatar over 65,535 bytes',
+    mutated(106, (e) => (e.data.profile.avatar = 'a'.repeat(65_536))),
+    'invalid_event',
+    /avatar is 65536 bytes/,
+  ],
+  [
+    'non-integer version',
+    mutated(107, (e) => (e.data.version = 2.5)),
+    'invalid_event',
+    /data\.version must be an integer/,
+  ],
+  [
+    'unparseable created_at',
+    mutated(108, (e) => (e.data.created_at = 'last tuesday')),
+    'invalid_event',
+    /data\.created_at/,
+  ],
+  ['event_id of 37', mutated(109, (e) => (e.event_id = 'x'.repeat(37))), 'invalid_event', /event_id is 37 characters/],
+];
+
+describe('bad input: a clear record, nothing lost (spec §5)', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('dead-letters each poison message with its reason and keeps applying valid events', async () => {
+    const db = await TestDatabase.create('dlq');
+    cleanups.push(() => db.drop());
+    const topic = await createTopic('dlq', 2);
+    const dlqTopic = `${topic}.dlq`;
+    const groupId = uniqueName('dlq-group');
+
+    const messages: TestMessage[] = [];
+    poison.forEach(([, value], i) => {
+      const valid = userId(i + 1);
+      messages.push({ key: valid, value: userUpsertEvent('user.created', valid) });
+      messages.push({ key: `poison-${i}`, value, headers: { trace: `t-${i}` } });
+    });
+    messages.push({ key: 'tombstone', value: null });
+    await produce(topic, messages);
+
+    const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    await waitForCaughtUp(groupId, topic);
+
+    const rows = await db.users();
+    assert.deepEqual(
+      rows.map((r) => r.user_id),
+      poison.map((_, i) => userId(i + 1)),
+      'every valid event applied, nothing from the poison',
+    );
+
+    const letters = await readTopic(dlqTopic, poison.length);
+    assert.equal(letters.length, poison.length, 'one dead letter per poison message, none for the tombstone');
+    for (const [name, value, reason, error] of poison) {
+      const i = poison.findIndex(([n]) => n === name);
+      const letter = letters.find((l) => l.key?.toString() === `poison-${i}`);
+      assert.ok(letter, `${name} reached the dead-letter topic`);
+      const original = typeof value === 'string' ? value : JSON.stringify(value);
+      assert.equal(letter.value?.toString(), original, `${name}: value bytes kept`);
+      assert.equal(headerText(letter, 'trace'), `t-${i}`, `${name}: original headers kept`);
+      assert.equal(headerText(letter, 'dlq.reason'), reason, name);
+      assert.match(headerText(letter, 'dlq.error') ?? '', error, name);
+      assert.equal(headerText(letter, 'dlq.topic'), topic);
+      assert.match(headerText(letter, 'dlq.partition') ?? '', /^[01]$/);
+      assert.match(headerText(letter, 'dlq.offset') ?? '', /^\d+$/);
+      assert.match(headerText(letter, 'dlq.timestamp') ?? '', /^\d+$/);
+      assert.ok(!Number.isNaN(Date.parse(headerText(letter, 'dlq.failed_at') ?? '')));
+    }
+    assert.equal(worker.messages(/consumer crashed|slice failed/).length, 0, 'the stream never stopped');
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+    assert.ok(!worker.stdout.includes('SECRETHASH'));
+  });
+
+  it('dead-letters a row the database rejects, alone, and writes the rest of its batch', async () => {
+    const db = await TestDatabase.create('dbreject');
+    cleanups.push(() => db.drop());
+    // A stricter column than the contract: the database, not validation, rejects this row.
+    await db.query('ALTER TABLE users MODIFY phone VARCHAR(5) NULL');
+    const topic = await createTopic('dbreject', 1);
+    const dlqTopic = `${topic}.dlq`;
+    const groupId = uniqueName('dbreject-group');
+    const messages: TestMessage[] = Array.from({ length: 40 }, (_, i) => ({
+      key: userId(i + 1),
+      value: userUpsertEvent('user.created', userId(i + 1), { phone: i === 17 ? '+1 555 0100 200' : '+1' }),
+    }));
+    await produce(topic, messages);
+
+    const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    await waitForCaughtUp(groupId, topic);
+    const rows = await db.users();
+    assert.equal(rows.length, 39);
+    assert.ok(!rows.some((r) => r.user_id === userId(18)));
+    const [letter] = await readTopic(dlqTopic, 1);
+    assert.equal(headerText(letter!, 'dlq.reason'), 'rejected_by_database');
+    assert.match(headerText(letter!, 'dlq.error') ?? '', /^ER_DATA_TOO_LONG: Data too long for column 'phone'/);
+    assert.ok(!headerText(letter!, 'dlq.error')?.includes('example.com'), 'no row values in the error');
+    assert.equal(letter?.key?.toString(), userId(18));
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+  });
+});
