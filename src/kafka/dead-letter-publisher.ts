@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import type { DeadLetter, DeadLetterSink } from '../pipeline/source-record';
 
 /**
@@ -12,8 +12,13 @@ export class DeadLetterPublisher implements DeadLetterSink {
     kafka: Kafka,
     private readonly topic: string,
   ) {
-    // Idempotent: a retried send after a lost acknowledgement does not duplicate a letter.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    // One request in flight keeps letters in order. A send retried after a lost acknowledgement may
+    // duplicate a letter (at least once); dlq.topic/partition/offset identify its source uniquely.
+    this.producer = kafka.producer({
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   /** Connects the producer. */

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 
 /** A JSON event with the key it is sent under. */
 export interface KeyedJson {
@@ -8,7 +8,7 @@ export interface KeyedJson {
 
 /** Sends JSON events to a topic in order and waits for all in-sync replicas. */
 export async function produceJson(kafka: Kafka, topic: string, events: readonly KeyedJson[]): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     await producer.send({

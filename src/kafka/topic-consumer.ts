@@ -4,6 +4,8 @@ import { describeError, StoppedError } from '../errors';
 import type { BatchProcessor } from '../pipeline/batch-processor';
 import type { SourceRecord } from '../pipeline/source-record';
 
+const SUBSCRIBE_ATTEMPTS = 20;
+
 /** Settings of the consuming loop. */
 export interface TopicConsumerOptions {
   topic: string;
@@ -54,7 +56,7 @@ export class TopicConsumer {
   /** Connects, subscribes (a new group starts at the earliest offset) and starts the loop. */
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.subscribe();
     await this.consumer.run({
       autoCommit: true,
       autoCommitThreshold: 1,
@@ -62,6 +64,23 @@ export class TopicConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+  }
+
+  /** A topic that is being created (or not yet created) is waited for, up to about a minute. */
+  private async subscribe(): Promise<void> {
+    const { topic } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer.subscribe({ topic, fromBeginning: true });
+        return;
+      } catch (err) {
+        if (attempt >= SUBSCRIBE_ATTEMPTS || this.stopping) {
+          throw new Error(`cannot subscribe to topic "${topic}" (KAFKA_TOPIC): ${describeError(err)}`);
+        }
+        this.logger.warn({ topic, attempt, err: describeError(err) }, 'topic not ready; waiting');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5000)));
+      }
+    }
   }
 
   /** Stops fetching, lets the batch in hand finish or abandon, commits what was written, leaves the group. */

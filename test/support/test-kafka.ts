@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { kafkaBrokers, uniqueName, waitFor } from './services';
 
 const kafka = new Kafka({ clientId: 'tests', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
@@ -34,7 +34,10 @@ export interface TestMessage {
 
 /** Produces messages in order and waits for all acks. */
 export async function produce(topic: string, messages: readonly TestMessage[]): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 1000) {
