@@ -9,7 +9,8 @@
 #
 # Environment: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
 #              KAFKA_DATA_DIR (.tmp/kafka-<port>), KAFKA_HEAP (-Xmx512m -Xms512m),
-#              KAFKA_VERSION (3.9.1), KAFKA_START_TIMEOUT (60 seconds).
+#              KAFKA_VERSION (3.9.1), KAFKA_START_TIMEOUT (60 seconds),
+#              KAFKA_KEEP_DATA=1 (start: restart on the existing data dir instead of a fresh one).
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -169,14 +170,18 @@ start() {
   local t0 cp cluster_id pid
   t0="$(now_ms)"
   cp="${LIB_DIR}/*"
-  rm -rf "${KAFKA_DATA_DIR}"
-  mkdir -p "${KAFKA_DATA_DIR}/logs"
-  write_config
-
-  cluster_id="$(random_uuid)"
-  java -Dlog4j.configuration="file:${LOG4J_FILE}" -cp "${cp}" \
-    kafka.tools.StorageTool format -t "${cluster_id}" -c "${PROPS_FILE}" >"${KAFKA_DATA_DIR}/format.out" 2>&1 \
-    || { cat "${KAFKA_DATA_DIR}/format.out" >&2; die "storage format failed"; }
+  if [[ "${KAFKA_KEEP_DATA:-0}" == 1 && -f "${KAFKA_DATA_DIR}/logs/meta.properties" ]]; then
+    # A restart of the same broker: keep its topics, offsets and cluster id.
+    : >"${LOG_FILE}"
+  else
+    rm -rf "${KAFKA_DATA_DIR}"
+    mkdir -p "${KAFKA_DATA_DIR}/logs"
+    write_config
+    cluster_id="$(random_uuid)"
+    java -Dlog4j.configuration="file:${LOG4J_FILE}" -cp "${cp}" \
+      kafka.tools.StorageTool format -t "${cluster_id}" -c "${PROPS_FILE}" >"${KAFKA_DATA_DIR}/format.out" 2>&1 \
+      || { cat "${KAFKA_DATA_DIR}/format.out" >&2; die "storage format failed"; }
+  fi
 
   # shellcheck disable=SC2086 # KAFKA_HEAP is intentionally word-split
   setsid nohup java ${KAFKA_HEAP} "${JVM_OPTS[@]}" \

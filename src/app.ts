@@ -52,6 +52,7 @@ export class App {
         groupId: config.kafka.groupId,
         chunkSize: config.writeChunkSize,
         partitionsConsumedConcurrently: config.kafka.partitionsConsumedConcurrently,
+        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       },
       logger.child({ component: 'consumer' }),
       this.onFatal,

@@ -22,6 +22,7 @@ export interface Config {
     dlqTopic: string;
     clientId: string;
     partitionsConsumedConcurrently: number;
+    sessionTimeoutMs: number;
   };
   mysql: MysqlConfig;
   logLevel: LogLevel;
@@ -127,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
       dlqTopic: r.string('KAFKA_DLQ_TOPIC', 'user.dlq'),
       clientId: r.string('KAFKA_CLIENT_ID', 'mysql-analytics-worker'),
       partitionsConsumedConcurrently: r.int('KAFKA_PARTITIONS_CONCURRENCY', 2, 1, 64),
+      sessionTimeoutMs: r.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     },
     mysql: readMysql(r),
     logLevel: r.level('LOG_LEVEL', 'info'),

@@ -12,6 +12,7 @@ export interface TopicConsumerOptions {
   groupId: string;
   chunkSize: number;
   partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
 }
 
 /**
@@ -33,7 +34,7 @@ export class TopicConsumer {
   ) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      // Commit every resolved offset right away: resolved means written.
+      sessionTimeout: options.sessionTimeoutMs,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeInMs: 500,

@@ -69,6 +69,11 @@ export class WorkerProcess {
     return new WorkerProcess(child);
   }
 
+  /** The exit code once exited, null while running. */
+  exitedCode(): number | null {
+    return this.child.exitCode ?? (this.child.signalCode ? -1 : null);
+  }
+
   /** The pid, for signals. */
   get pid(): number {
     return this.child.pid ?? -1;

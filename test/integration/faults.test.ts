@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { userEventStream } from '../support/event-stream';
+import { UserTableModel } from '../support/expected-table';
+import { projectRoot, uniqueName, waitFor } from '../support/services';
+import { TcpProxy } from '../support/tcp-proxy';
+import { TestDatabase } from '../support/test-database';
+import { committedOffsets, createTopic, endOffsets, produce, TestKafka, waitForCaughtUp } from '../support/test-kafka';
+import { WorkerProcess, type WorkerSettings } from '../support/worker-process';
+
+/** A topic filled with a realistic stream, its expected table, a database and a group. */
+async function scenario(prefix: string, users: number, partitions = 4) {
+  const db = await TestDatabase.create(prefix);
+  const topic = await createTopic(prefix, partitions);
+  const stream = userEventStream(users, users);
+  await produce(topic, stream);
+  const expected = new UserTableModel().applyEvents(stream.map((e) => e.value)).table();
+  const settings: WorkerSettings = {
+    mysql: db.config,
+    topic,
+    groupId: uniqueName(`${prefix}-group`),
+    dlqTopic: `${topic}.dlq`,
+    env: { EVENT_LOG_LEVEL: 'debug', LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000' },
+  };
+  return { db, topic, stream, expected, settings };
+}
+
+async function rowCount(db: TestDatabase): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+  return Number(row?.n ?? 0);
+}
+
+async function assertDlqEmpty(dlqTopic: string): Promise<void> {
+  const ends = await endOffsets(dlqTopic).catch(() => new Map<number, string>());
+  assert.equal(
+    [...ends.values()].reduce((n, o) => n + Number(o), 0),
+    0,
+    'no dead letters',
+  );
+}
+
+describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('rides out a database outage of over 10 s: no commit, no dead letter, resumes by itself', async () => {
+    const s = await scenario('dbdown', 2500);
+    cleanups.push(() => s.db.drop());
+    const proxy = await TcpProxy.start({ host: s.db.config.host, port: s.db.config.port });
+    cleanups.push(() => proxy.close());
+    const worker = WorkerProcess.start({
+      ...s.settings,
+      mysql: { ...s.db.config, host: '127.0.0.1', port: proxy.port },
+      env: { ...s.settings.env, WRITE_CHUNK_SIZE: '50', KAFKA_PARTITIONS_CONCURRENCY: '1' },
+    });
+    cleanups.push(() => worker.stop('SIGKILL'));
+
+    await waitFor('some rows', async () => (await rowCount(s.db)) > 200, 60_000, 50);
+    await proxy.cut();
+    await new Promise((r) => setTimeout(r, 1500)); // let slices in flight fail
+    const rowsAtCut = await rowCount(s.db);
+    const committedAtCut = await committedOffsets(s.settings.groupId, s.topic);
+    await new Promise((r) => setTimeout(r, 10_000));
+    assert.deepEqual(
+      await committedOffsets(s.settings.groupId, s.topic),
+      committedAtCut,
+      'nothing committed while down',
+    );
+    assert.equal(await rowCount(s.db), rowsAtCut);
+    const retries = worker.messages(/failed; retrying/).length;
+    assert.ok(retries > 0, 'the worker retried');
+    assert.ok(retries < 100, `backoff, not spinning (${retries} retries in 10 s)`);
+    assert.ok(rowsAtCut < s.expected.length, 'the outage happened mid-stream');
+
+    await proxy.restore();
+    await waitForCaughtUp(s.settings.groupId, s.topic, 120_000);
+    assert.deepEqual(await s.db.users(), s.expected);
+    await assertDlqEmpty(s.settings.dlqTopic);
+    assert.equal(worker.messages(/consumer crashed/).length, 0);
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+  });
+
+  it('loses nothing when killed with SIGKILL at three random moments during 20,000 events', async () => {
+    const s = await scenario('sigkill', 5400);
+    cleanups.push(() => s.db.drop());
+    assert.ok(s.stream.length >= 20_000, `stream has ${s.stream.length} events`);
+    const marks = [0.15, 0.45, 0.75].map((f) => Math.floor(s.expected.length * (f + Math.random() * 0.1)));
+    for (const mark of marks) {
+      const worker = WorkerProcess.start(s.settings);
+      cleanups.push(() => worker.stop('SIGKILL'));
+      await waitFor(`${mark} rows`, async () => (await rowCount(s.db)) >= mark, 120_000, 20);
+      const exit = await worker.stop('SIGKILL');
+      assert.equal(exit.signal, 'SIGKILL');
+    }
+    const last = WorkerProcess.start(s.settings);
+    cleanups.push(() => last.stop('SIGKILL'));
+    await waitForCaughtUp(s.settings.groupId, s.topic, 180_000);
+    assert.deepEqual(await s.db.users(), s.expected);
+    await assertDlqEmpty(s.settings.dlqTopic);
+    assert.equal((await last.stop('SIGTERM')).code, 0);
+  });
+
+  it('lets the surviving worker of a group finish when the other is killed', async () => {
+    const s = await scenario('pair', 4000);
+    cleanups.push(() => s.db.drop());
+    const env = { ...s.settings.env, WRITE_CHUNK_SIZE: '100', KAFKA_PARTITIONS_CONCURRENCY: '1' };
+    const a = WorkerProcess.start({ ...s.settings, env });
+    const b = WorkerProcess.start({ ...s.settings, env });
+    cleanups.push(
+      () => a.stop('SIGKILL'),
+      () => b.stop('SIGKILL'),
+    );
+    await waitFor(
+      'both workers writing',
+      () => a.messages(/worker started/).length > 0 && b.messages(/worker started/).length > 0,
+    );
+    await waitFor('some rows', async () => (await rowCount(s.db)) > 1000, 120_000, 20);
+    await a.stop('SIGKILL');
+    await waitForCaughtUp(s.settings.groupId, s.topic, 180_000);
+    assert.deepEqual(await s.db.users(), s.expected);
+    await assertDlqEmpty(s.settings.dlqTopic);
+    assert.equal((await b.stop('SIGTERM')).code, 0);
+  });
+
+  it('exits 0 within the bound on SIGTERM under load, and a restart ends with the correct table', async () => {
+    const s = await scenario('sigterm', 5000);
+    cleanups.push(() => s.db.drop());
+    const worker = WorkerProcess.start({ ...s.settings, env: { ...s.settings.env, SHUTDOWN_TIMEOUT_MS: '10000' } });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    await waitFor('some rows', async () => (await rowCount(s.db)) > 2000, 120_000, 20);
+    const started = Date.now();
+    const exit = await worker.stop('SIGTERM');
+    assert.equal(exit.code, 0, worker.stderr);
+    assert.ok(Date.now() - started < 10_000, `stopped in ${Date.now() - started} ms`);
+    assert.ok((await rowCount(s.db)) < s.expected.length, 'stopped mid-stream');
+    assert.ok(worker.messages(/^stopped$/).length === 1);
+
+    const again = WorkerProcess.start(s.settings);
+    cleanups.push(() => again.stop('SIGKILL'));
+    await waitForCaughtUp(s.settings.groupId, s.topic, 180_000);
+    assert.deepEqual(await s.db.users(), s.expected);
+    await assertDlqEmpty(s.settings.dlqTopic);
+    assert.equal((await again.stop('SIGTERM')).code, 0);
+  });
+
+  it('goes on after the Kafka broker restarts mid-stream', async () => {
+    // A broker of its own: the shared one serves the other test files.
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const kafkaEnv = {
+      ...process.env,
+      KAFKA_PORT: String(port),
+      KAFKA_CONTROLLER_PORT: String(port + 1),
+      KAFKA_DATA_DIR: join(projectRoot, '.tmp', `kafka-restart-${port}`),
+    };
+    const script = (cmd: string, extra: Record<string, string> = {}) =>
+      spawnSync('bash', [join(projectRoot, 'scripts/kafka.sh'), cmd], {
+        env: { ...kafkaEnv, ...extra },
+        encoding: 'utf8',
+      });
+    assert.equal(script('start').status, 0);
+    cleanups.push(async () => script('stop'));
+    const brokers = `127.0.0.1:${port}`;
+    const own = new TestKafka([brokers]);
+    {
+      const db = await TestDatabase.create('brokerrestart');
+      cleanups.push(() => db.drop());
+      const topic = await own.createTopic('brokerrestart', 4);
+      const stream = userEventStream(3000, 7);
+      await own.produce(topic, stream);
+      const expected = new UserTableModel().applyEvents(stream.map((e) => e.value)).table();
+      const settings: WorkerSettings = {
+        mysql: db.config,
+        topic,
+        groupId: uniqueName('brokerrestart-group'),
+        dlqTopic: `${topic}.dlq`,
+        env: {
+          EVENT_LOG_LEVEL: 'debug',
+          LOG_LEVEL: 'info',
+          KAFKA_BROKERS: brokers,
+          WRITE_CHUNK_SIZE: '50',
+          KAFKA_PARTITIONS_CONCURRENCY: '1',
+        },
+      };
+      const worker = WorkerProcess.start(settings);
+      cleanups.push(() => worker.stop('SIGKILL'));
+      await waitFor('some rows', async () => (await rowCount(db)) > 300, 120_000, 20);
+      assert.equal(script('stop').status, 0);
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(script('start', { KAFKA_KEEP_DATA: '1' }).status, 0);
+      await own.waitForCaughtUp(settings.groupId, topic, 180_000);
+      assert.deepEqual(await db.users(), expected);
+      assert.equal(worker.exitedCode(), null, `the worker is still running (stderr: ${worker.stderr.slice(-300)})`);
+      assert.equal((await worker.stop('SIGTERM')).code, 0);
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy the test owns, to take a service away and bring it back: cut() closes every
+ * connection and refuses new ones (like a server that went down); restore() accepts again.
+ */
+export class TcpProxy {
+  private readonly sockets = new Set<Socket>();
+  private server: Server | undefined;
+
+  private constructor(
+    private readonly target: { host: string; port: number },
+    public port: number,
+  ) {}
+
+  /** Starts a proxy to host:port on a free loopback port. */
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target, 0);
+    await proxy.listen();
+    return proxy;
+  }
+
+  private listen(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = createConnection(this.target);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    this.server = server;
+    return new Promise((ok, fail) => {
+      server.once('error', fail);
+      server.listen(this.port, '127.0.0.1', () => {
+        const address = server.address();
+        if (typeof address === 'object' && address) this.port = address.port;
+        ok();
+      });
+    });
+  }
+
+  /** Drops every connection and stops listening: new connections are refused. */
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((ok) => server.close(() => ok()));
+  }
+
+  /** Listens again on the same port. */
+  async restore(): Promise<void> {
+    if (!this.server) await this.listen();
+  }
+
+  /** Stops the proxy for good. */
+  close(): Promise<void> {
+    return this.cut();
+  }
+}
