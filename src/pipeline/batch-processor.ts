@@ -30,12 +30,16 @@ export interface BatchProcessorDeps {
   deadLetters: DeadLetterSink;
   logger: Logger;
   retry: RetryPolicy;
-  eventLogLevel: 'info' | 'debug' | string;
+  /** pino level of the per-event `[EVENT_TYPE] <id>` line. */
+  eventLogLevel: string;
 }
 
-interface Pending {
+/** One record on its way through the slice. */
+interface Entry {
   record: SourceRecord;
-  command: DomainCommand;
+  command?: DomainCommand;
+  letter?: DeadLetter;
+  outcome?: RecordOutcome;
 }
 
 /**
@@ -51,70 +55,67 @@ export class BatchProcessor {
   /** Processes one slice; returns one outcome per record, in order. */
   async process(records: readonly SourceRecord[], hooks: SliceHooks): Promise<RecordOutcome[]> {
     const receivedAt = nowSqlTimestamp();
-    const outcomes = new Map<SourceRecord, RecordOutcome>();
-    const letters: DeadLetter[] = [];
-    const byModule = new Map<DomainModule, Pending[]>();
+    const entries: Entry[] = records.map((record) => this.classify(record, receivedAt));
 
-    for (const record of records) {
-      if (record.value === null) {
-        outcomes.set(record, 'tombstone');
-        continue;
-      }
-      try {
-        const envelope = decodeEnvelope(record.value);
-        const module = this.deps.registry.moduleFor(envelope.event_type);
-        if (!module) {
-          throw new InvalidEventError(
-            'unknown_event_type',
-            `event_type "${envelope.event_type}" has no handler`,
-            'event_type',
-          );
-        }
-        const command = module.map(envelope, { receivedAt });
-        const list = byModule.get(module) ?? [];
-        list.push({ record, command });
-        byModule.set(module, list);
-      } catch (err) {
-        // A mapper bug on odd input must not stall the partition: the record is kept as a dead letter.
-        if (err instanceof InvalidEventError) letters.push({ record, reason: err.reason, error: err.message });
-        else letters.push({ record, reason: 'invalid_event', error: `could not map the event: ${describeError(err)}` });
-      }
+    const byModule = new Map<DomainModule, Entry[]>();
+    for (const entry of entries) {
+      if (!entry.command) continue;
+      const module = this.deps.registry.moduleFor(entry.command.eventType) as DomainModule;
+      const list = byModule.get(module);
+      if (list) list.push(entry);
+      else byModule.set(module, [entry]);
     }
+    for (const [module, pending] of byModule) await this.writeIsolating(module, pending, hooks);
 
-    for (const [module, pending] of byModule) {
-      await this.writeIsolating(module, pending, outcomes, letters, hooks);
-    }
+    const letters = entries.flatMap((e) => (e.letter ? [e.letter] : []));
     if (letters.length > 0) {
       await retryForever(() => this.deps.deadLetters.publish(letters), this.deps.retry, {
         isStopping: hooks.isStopping,
         isRetryable: () => true,
         onRetry: (err, attempt, delayMs) => this.onRetry('dead-letter publish', err, attempt, delayMs, hooks),
       });
-      for (const letter of letters) outcomes.set(letter.record, 'dead_lettered');
+      for (const entry of entries) if (entry.letter) entry.outcome = 'dead_lettered';
     }
 
-    const result = records.map((r) => outcomes.get(r) ?? 'dead_lettered');
-    records.forEach((record, i) => this.report(record, result[i] as RecordOutcome, byModule, letters));
-    return result;
+    for (const entry of entries) this.report(entry);
+    return entries.map((e) => e.outcome as RecordOutcome);
+  }
+
+  /** Pure part: tombstone, dead letter (with its reason) or a command for a domain. */
+  private classify(record: SourceRecord, receivedAt: string): Entry {
+    if (record.value === null) return { record, outcome: 'tombstone' };
+    try {
+      const envelope = decodeEnvelope(record.value);
+      const module = this.deps.registry.moduleFor(envelope.event_type);
+      if (!module) {
+        throw new InvalidEventError(
+          'unknown_event_type',
+          `event_type "${envelope.event_type}" has no handler`,
+          'event_type',
+        );
+      }
+      return { record, command: module.map(envelope, { receivedAt }) };
+    } catch (err) {
+      // A mapper bug on odd input must not stall the partition: the record is kept as a dead letter.
+      const letter: DeadLetter =
+        err instanceof InvalidEventError
+          ? { record, reason: err.reason, error: err.message }
+          : { record, reason: 'invalid_event', error: `could not map the event: ${describeError(err)}` };
+      return { record, letter };
+    }
   }
 
   /**
    * Writes a run of commands; when the database rejects a row's content, splits the run in
    * halves (keeping order) until the offending row stands alone, then dead-letters it.
    */
-  private async writeIsolating(
-    module: DomainModule,
-    pending: Pending[],
-    outcomes: Map<SourceRecord, RecordOutcome>,
-    letters: DeadLetter[],
-    hooks: SliceHooks,
-  ): Promise<void> {
+  private async writeIsolating(module: DomainModule, pending: Entry[], hooks: SliceHooks): Promise<void> {
     try {
       const written = await retryForever(
         () =>
           module.write(
             this.deps.orm.em.fork(),
-            pending.map((p) => p.command),
+            pending.map((e) => e.command as DomainCommand),
           ),
         this.deps.retry,
         {
@@ -123,17 +124,17 @@ export class BatchProcessor {
           onRetry: (err, attempt, delayMs) => this.onRetry(`${module.name} write`, err, attempt, delayMs, hooks),
         },
       );
-      pending.forEach((p, i) => outcomes.set(p.record, written[i] ?? 'applied'));
+      pending.forEach((entry, i) => (entry.outcome = written[i]));
     } catch (err) {
       if (err instanceof StoppedError || classifyDbError(err) !== 'row_rejected') throw err;
       if (pending.length === 1) {
-        const only = pending[0] as Pending;
-        letters.push({ record: only.record, reason: 'rejected_by_database', error: describeError(err) });
+        const only = pending[0] as Entry;
+        only.letter = { record: only.record, reason: 'rejected_by_database', error: describeError(err) };
         return;
       }
       const middle = Math.ceil(pending.length / 2);
-      await this.writeIsolating(module, pending.slice(0, middle), outcomes, letters, hooks);
-      await this.writeIsolating(module, pending.slice(middle), outcomes, letters, hooks);
+      await this.writeIsolating(module, pending.slice(0, middle), hooks);
+      await this.writeIsolating(module, pending.slice(middle), hooks);
     }
   }
 
@@ -148,43 +149,24 @@ export class BatchProcessor {
     await hooks.heartbeat();
   }
 
-  private report(
-    record: SourceRecord,
-    outcome: RecordOutcome,
-    byModule: Map<DomainModule, Pending[]>,
-    letters: DeadLetter[],
-  ): void {
+  private report({ record, command, letter, outcome = 'dead_lettered' }: Entry): void {
     this.counts[outcome]++;
-    const where = { partition: record.partition, offset: record.offset };
     const log = this.deps.logger;
+    const where = { partition: record.partition, offset: record.offset };
     if (outcome === 'tombstone') {
       log.debug(where, 'tombstone skipped');
-      return;
-    }
-    if (outcome === 'dead_lettered') {
-      const letter = letters.find((l) => l.record === record);
+    } else if (outcome === 'dead_lettered') {
       log.warn({ ...where, reason: letter?.reason, error: letter?.error }, 'dead-lettered');
-      return;
-    }
-    const command = findCommand(byModule, record);
-    if (!command) return;
-    const tag = command.eventType.replace(/\./g, '_').toUpperCase();
-    const fields = { ...where, event_id: command.eventId };
-    if (outcome === 'applied') {
-      const level = this.deps.eventLogLevel as 'info';
-      log[level](fields, `[${tag}] ${command.entityId}`);
-    } else if (outcome === 'stale') {
-      log.debug(fields, `stale ${command.eventType} skipped for ${command.entityId}`);
-    } else {
-      log.warn(fields, `${command.eventType} for unknown ${command.entityId}: nothing to delete`);
+    } else if (command) {
+      const fields = { ...where, event_id: command.eventId };
+      if (outcome === 'applied') {
+        const tag = command.eventType.replace(/\./g, '_').toUpperCase();
+        log[this.deps.eventLogLevel as 'info'](fields, `[${tag}] ${command.entityId}`);
+      } else if (outcome === 'stale') {
+        log.debug(fields, `stale ${command.eventType} skipped for ${command.entityId}`);
+      } else {
+        log.warn(fields, `${command.eventType} for unknown ${command.entityId}: nothing to delete`);
+      }
     }
   }
-}
-
-function findCommand(byModule: Map<DomainModule, Pending[]>, record: SourceRecord): DomainCommand | undefined {
-  for (const pending of byModule.values()) {
-    const hit = pending.find((p) => p.record === record);
-    if (hit) return hit.command;
-  }
-  return undefined;
 }
