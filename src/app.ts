@@ -1,12 +1,14 @@
 import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { openDatabase } from './db/database';
+import { isDatabaseReachable, openDatabase } from './db/database';
 import { domainModules } from './domains';
 import { describeError } from './errors';
 import { DeadLetterPublisher } from './kafka/dead-letter-publisher';
 import { createKafka } from './kafka/kafka-client';
 import { TopicConsumer } from './kafka/topic-consumer';
+import { OpsHttpServer } from './ops/http-server';
+import { WorkerMetrics } from './ops/metrics';
 import { BatchProcessor } from './pipeline/batch-processor';
 import { HandlerRegistry } from './pipeline/registry';
 
@@ -23,10 +25,11 @@ export class App {
     private readonly onFatal: (err: unknown) => void,
   ) {}
 
-  /** Connects to MySQL and Kafka and starts consuming. */
+  /** Connects to MySQL and Kafka, serves the ops endpoints and starts consuming. */
   async start(): Promise<void> {
     const { config, logger } = this;
     const registry = new HandlerRegistry(domainModules);
+    const metrics = new WorkerMetrics();
 
     const orm: MikroORM = await openDatabase(config.mysql);
     this.cleanups.push({ name: 'database', run: () => orm.close(true) });
@@ -43,6 +46,7 @@ export class App {
       logger: logger.child({ component: 'pipeline' }),
       retry: config.retry,
       eventLogLevel: config.eventLogLevel,
+      observer: metrics,
     });
     const consumer = new TopicConsumer(
       kafka,
@@ -56,7 +60,22 @@ export class App {
       },
       logger.child({ component: 'consumer' }),
       this.onFatal,
+      metrics,
     );
+
+    const ops = new OpsHttpServer(
+      config.httpPort,
+      metrics.registry,
+      [
+        { name: 'kafka_group_joined', check: () => consumer.isJoined },
+        { name: 'database_writes_ok', check: () => metrics.databaseOk },
+        { name: 'database_reachable', check: () => isDatabaseReachable(orm) },
+      ],
+      logger.child({ component: 'http' }),
+    );
+    await ops.start();
+    this.cleanups.push({ name: 'http server', run: () => ops.stop() });
+
     this.cleanups.push({ name: 'consumer', run: () => consumer.stop() });
     await consumer.start();
     logger.info(

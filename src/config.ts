@@ -28,6 +28,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Level of the per-event `[USER_CREATED] <id>` lines (info by default, spec §7). */
   eventLogLevel: LogLevel;
+  /** Port of /livez, /readyz and /metrics; 0 picks a free one (logged). */
+  httpPort: number;
   writeChunkSize: number;
   shutdownTimeoutMs: number;
   retry: { initialDelayMs: number; maxDelayMs: number };
@@ -133,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     mysql: readMysql(r),
     logLevel: r.level('LOG_LEVEL', 'info'),
     eventLogLevel: r.level('EVENT_LOG_LEVEL', 'info'),
+    httpPort: r.int('HTTP_PORT', 8080, 0, 65535),
     writeChunkSize: r.int('WRITE_CHUNK_SIZE', 500, 1, 10_000),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     retry: {

@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { describeError, StoppedError } from '../errors';
 import type { BatchProcessor } from '../pipeline/batch-processor';
+import { noopObserver, type PipelineObserver } from '../pipeline/pipeline-observer';
 import type { SourceRecord } from '../pipeline/source-record';
 
 const SUBSCRIBE_ATTEMPTS = 20;
@@ -31,6 +32,7 @@ export class TopicConsumer {
     private readonly logger: Logger,
     /** Called when kafkajs reports a crash it will not recover from. */
     private readonly onFatal: (err: unknown) => void,
+    private readonly observer: PipelineObserver = noopObserver,
   ) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
@@ -42,8 +44,18 @@ export class TopicConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });
+    for (const event of [
+      this.consumer.events.REBALANCING,
+      this.consumer.events.STOP,
+      this.consumer.events.DISCONNECT,
+    ]) {
+      this.consumer.on(event, () => {
+        this.joined = false;
+      });
+    }
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
+      this.joined = false;
       this.logger.error({ err: describeError(error), restart }, 'consumer crashed');
       if (!restart && !this.stopping) this.onFatal(error);
     });
@@ -115,7 +127,9 @@ export class TopicConsumer {
         }
         return;
       }
-      resolveOffset((slice[slice.length - 1] as KafkaMessage).offset);
+      const lastOffset = (slice[slice.length - 1] as KafkaMessage).offset;
+      resolveOffset(lastOffset);
+      this.observer.lag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
       try {
         await commitOffsetsIfNecessary();
         await heartbeat();

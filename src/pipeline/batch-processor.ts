@@ -5,6 +5,7 @@ import { nowSqlTimestamp } from '../common/timestamp';
 import { classifyDbError, describeError, StoppedError } from '../errors';
 import { decodeEnvelope } from './decode';
 import type { DomainCommand, DomainModule, WriteOutcome } from './domain-module';
+import { noopObserver, type PipelineObserver } from './pipeline-observer';
 import type { HandlerRegistry } from './registry';
 import { retryForever, type RetryPolicy } from './retry';
 import type { DeadLetter, DeadLetterSink, SourceRecord } from './source-record';
@@ -32,6 +33,7 @@ export interface BatchProcessorDeps {
   retry: RetryPolicy;
   /** pino level of the per-event `[EVENT_TYPE] <id>` line. */
   eventLogLevel: string;
+  observer?: PipelineObserver;
 }
 
 /** One record on its way through the slice. */
@@ -50,10 +52,15 @@ interface Entry {
 export class BatchProcessor {
   readonly counts: OutcomeCounts = { applied: 0, stale: 0, missing: 0, tombstone: 0, dead_lettered: 0 };
 
-  constructor(private readonly deps: BatchProcessorDeps) {}
+  private readonly observer: PipelineObserver;
+
+  constructor(private readonly deps: BatchProcessorDeps) {
+    this.observer = deps.observer ?? noopObserver;
+  }
 
   /** Processes one slice; returns one outcome per record, in order. */
   async process(records: readonly SourceRecord[], hooks: SliceHooks): Promise<RecordOutcome[]> {
+    const started = performance.now();
     const receivedAt = nowSqlTimestamp();
     const entries: Entry[] = records.map((record) => this.classify(record, receivedAt));
 
@@ -72,11 +79,15 @@ export class BatchProcessor {
       await retryForever(() => this.deps.deadLetters.publish(letters), this.deps.retry, {
         isStopping: hooks.isStopping,
         isRetryable: () => true,
-        onRetry: (err, attempt, delayMs) => this.onRetry('dead-letter publish', err, attempt, delayMs, hooks),
+        onRetry: (err, attempt, delayMs) => {
+          this.observer.retried('dead_letter');
+          return this.onRetry('dead-letter publish', err, attempt, delayMs, hooks);
+        },
       });
       for (const entry of entries) if (entry.letter) entry.outcome = 'dead_lettered';
     }
 
+    this.observer.sliceDone(records.length, (performance.now() - started) / 1000);
     for (const entry of entries) this.report(entry);
     return entries.map((e) => e.outcome as RecordOutcome);
   }
@@ -121,9 +132,14 @@ export class BatchProcessor {
         {
           isStopping: hooks.isStopping,
           isRetryable: (err) => classifyDbError(err) === 'transient',
-          onRetry: (err, attempt, delayMs) => this.onRetry(`${module.name} write`, err, attempt, delayMs, hooks),
+          onRetry: (err, attempt, delayMs) => {
+            this.observer.retried('database');
+            this.observer.databaseHealthy(false);
+            return this.onRetry(`${module.name} write`, err, attempt, delayMs, hooks);
+          },
         },
       );
+      this.observer.databaseHealthy(true);
       pending.forEach((entry, i) => (entry.outcome = written[i]));
     } catch (err) {
       if (err instanceof StoppedError || classifyDbError(err) !== 'row_rejected') throw err;
@@ -151,6 +167,7 @@ export class BatchProcessor {
 
   private report({ record, command, letter, outcome = 'dead_lettered' }: Entry): void {
     this.counts[outcome]++;
+    this.observer.recordDone(outcome, command?.eventType, letter?.reason);
     const log = this.deps.logger;
     const where = { partition: record.partition, offset: record.offset };
     if (outcome === 'tombstone') {

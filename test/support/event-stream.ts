@@ -1,7 +1,25 @@
 import { userDeletedEvent, userId, userUpsertEvent } from './user-events';
 
+/** Optional shape of the stream; without it the stream is the one the tests have always used. */
+export interface UserEventStreamOptions {
+  /**
+   * Aim at exactly this many events: the mean number of updates per user is raised (or lowered) to
+   * reach it with a small margin and the interleaved stream is cut there (each user's events stay in
+   * order; a user whose later events fall past the cut simply ends earlier). Fewer when unreachable.
+   */
+  events?: number;
+}
+
 /** A realistic stream: every user created, ~2.5 updates each with rising versions, 10 % deleted, a few % duplicated. */
-export function userEventStream(users: number, seed = 1): Array<{ key: string; value: Record<string, unknown> }> {
+export function userEventStream(
+  users: number,
+  seed = 1,
+  options: UserEventStreamOptions = {},
+): Array<{ key: string; value: Record<string, unknown> }> {
+  const target = options.events;
+  // floor(random() * span) has mean ≈ (span - 1) / 2; 6 gives the default 2.5 updates per user.
+  // Per user: 1 create + updates + 0.1 delete, then ×1.03 duplicates; 2 % margin before the cut.
+  const span = target === undefined ? 6 : Math.max(1, 2 * ((target / users) * (1.02 / 1.03) - 1.1) + 1);
   let state = seed >>> 0 || 1;
   const random = (): number => {
     state ^= state << 13;
@@ -18,7 +36,7 @@ export function userEventStream(users: number, seed = 1): Array<{ key: string; v
     const events: Array<Record<string, unknown>> = [
       userUpsertEvent('user.created', id, { createdAt: created, timestamp: created, displayName: `User ${u}` }),
     ];
-    const updates = Math.floor(random() * 6); // mean 2.5
+    const updates = Math.floor(random() * span); // mean 2.5 by default
     for (let v = 2; v <= updates + 1; v++) {
       const t = at(u + v * 100_000);
       events.push(
@@ -38,7 +56,7 @@ export function userEventStream(users: number, seed = 1): Array<{ key: string; v
   const out: Array<{ key: string; value: Record<string, unknown> }> = [];
   const cursors = perUser.map(() => 0);
   let remaining = perUser.reduce((n, e) => n + e.length, 0);
-  while (remaining > 0) {
+  while (remaining > 0 && (target === undefined || out.length < target)) {
     const u = Math.floor(random() * perUser.length);
     const events = perUser[u] as Array<Record<string, unknown>>;
     const i = cursors[u] as number;
@@ -49,5 +67,6 @@ export function userEventStream(users: number, seed = 1): Array<{ key: string; v
     out.push({ key: userId(u + 1), value: event });
     if (random() < 0.03) out.push({ key: userId(u + 1), value: event });
   }
+  if (target !== undefined && out.length > target) out.length = target;
   return out;
 }

@@ -59,6 +59,7 @@ export class WorkerProcess {
       MYSQL_DATABASE: mysql.database,
       LOG_LEVEL: 'debug',
       RETRY_MAX_DELAY_MS: '2000',
+      HTTP_PORT: '0',
       ...settings.env,
     };
     const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {

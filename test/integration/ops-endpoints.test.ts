@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { uniqueName, waitFor } from '../support/services';
+import { TcpProxy } from '../support/tcp-proxy';
+import { TestDatabase } from '../support/test-database';
+import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
+import { userId, userUpsertEvent } from '../support/user-events';
+import { WorkerProcess } from '../support/worker-process';
+
+async function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: res.status, body: await res.text() };
+}
+
+/** The value of one sample in Prometheus text format, 0 when absent. */
+function sample(metrics: string, name: string, labels = ''): number {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+describe('health and metrics endpoints', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('reports liveness, readiness (flipping during a database outage) and moving metrics', async () => {
+    const db = await TestDatabase.create('ops');
+    cleanups.push(() => db.drop());
+    const proxy = await TcpProxy.start({ host: db.config.host, port: db.config.port });
+    cleanups.push(() => proxy.close());
+    const topic = await createTopic('ops', 2);
+    const groupId = uniqueName('ops-group');
+    const worker = WorkerProcess.start({
+      mysql: { ...db.config, host: '127.0.0.1', port: proxy.port },
+      topic,
+      groupId,
+      dlqTopic: `${topic}.dlq`,
+    });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    const port = Number((await worker.waitForLog(/^http server listening/)).port);
+
+    assert.equal((await get(port, '/livez')).status, 200);
+    await waitFor('ready', async () => (await get(port, '/readyz')).status === 200, 30_000);
+    assert.deepEqual(JSON.parse((await get(port, '/readyz')).body), {
+      ready: true,
+      checks: { kafka_group_joined: true, database_writes_ok: true, database_reachable: true },
+    });
+
+    await produce(topic, [
+      { key: userId(1), value: userUpsertEvent('user.created', userId(1)) },
+      { key: userId(2), value: userUpsertEvent('user.created', userId(2)) },
+      { key: userId(1), value: userUpsertEvent('user.updated', userId(1), { version: 2 }) },
+      { key: userId(1), value: userUpsertEvent('user.updated', userId(1), { version: 1 }) },
+      { key: 'bad', value: userUpsertEvent('user.created', 'not-an-id') },
+      { key: 'gone', value: null },
+    ]);
+    await waitForCaughtUp(groupId, topic);
+    let metrics = (await get(port, '/metrics')).body;
+    assert.equal(sample(metrics, 'worker_events_total', 'event_type="user.created",outcome="applied"'), 2);
+    assert.equal(sample(metrics, 'worker_events_total', 'event_type="user.updated",outcome="applied"'), 1);
+    assert.equal(sample(metrics, 'worker_events_total', 'event_type="user.updated",outcome="stale"'), 1);
+    assert.equal(sample(metrics, 'worker_events_total', 'event_type="unknown",outcome="tombstone"'), 1);
+    assert.equal(sample(metrics, 'worker_dead_letters_total', 'reason="invalid_event"'), 1);
+    assert.ok(sample(metrics, 'worker_batch_size_count') >= 1);
+    assert.ok(sample(metrics, 'worker_write_duration_seconds_count') >= 1);
+    assert.match(metrics, /worker_consumer_lag\{topic="[^"]+",partition="\d"\} 0/);
+    assert.ok(sample(metrics, 'process_resident_memory_bytes') > 0, 'default process metrics');
+    assert.equal(sample(metrics, 'worker_database_up'), 1);
+
+    await proxy.cut();
+    await produce(topic, [{ key: userId(3), value: userUpsertEvent('user.created', userId(3)) }]);
+    await waitFor('not ready during the outage', async () => (await get(port, '/readyz')).status === 503, 30_000);
+    const down = JSON.parse((await get(port, '/readyz')).body) as { checks: Record<string, boolean> };
+    assert.equal(down.checks.database_writes_ok, false);
+    assert.equal((await get(port, '/livez')).status, 200, 'alive while waiting for the database');
+    metrics = (await get(port, '/metrics')).body;
+    assert.ok(sample(metrics, 'worker_retries_total', 'target="database"') >= 1);
+    assert.equal(sample(metrics, 'worker_database_up'), 0);
+
+    await proxy.restore();
+    await waitFor('ready again', async () => (await get(port, '/readyz')).status === 200, 60_000);
+    await waitForCaughtUp(groupId, topic);
+    assert.equal((await db.users()).length, 3);
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+  });
+});
