@@ -1,86 +1,101 @@
 /**
+ * `npm run produce -- --count N [--users U] [--rate R]`   realistic events (progress on stderr)
  * `npm run produce -- --sample created|updated|deleted --id <24 hex> [--email E] [--name N] [--bio B] [--version V]`
- * `npm run produce -- --file events.jsonl` (one JSON event per line; key = entity_id)
+ * `npm run produce -- --file events.jsonl`                one JSON event per line, keyed by entity_id
  * Sends user events to KAFKA_TOPIC on KAFKA_BROKERS, like the platform would.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
+import { describeError } from '../errors';
+import { JsonProducer, type KeyedJson } from '../kafka/json-producer';
 import { createKafka } from '../kafka/kafka-client';
-import { produceJson, type KeyedJson } from '../kafka/json-producer';
 import { createLogger } from '../logger';
+import { LiveUserEvents } from './live-user-events';
+import { parseProduceArgs, UsageError, type ProduceRequest } from './produce-args';
+import { Progress } from './progress';
 import { sampleUserEvent } from './sample-user-event';
 
-function fail(message: string): never {
-  process.stderr.write(`produce: ${message}\n`);
-  process.exit(2);
+function readFileEvents(path: string): KeyedJson[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      let value: { entity_id?: unknown };
+      try {
+        value = JSON.parse(line) as { entity_id?: unknown };
+      } catch {
+        throw new UsageError(`${path}:${i + 1} is not JSON`);
+      }
+      return { key: typeof value.entity_id === 'string' ? value.entity_id : null, value };
+    });
 }
 
-function readEvents(): KeyedJson[] {
-  const { values } = parseArgs({
-    options: {
-      sample: { type: 'string' },
-      file: { type: 'string' },
-      id: { type: 'string' },
-      email: { type: 'string' },
-      name: { type: 'string' },
-      bio: { type: 'string' },
-      phone: { type: 'string' },
-      version: { type: 'string', default: '1' },
-      'created-at': { type: 'string' },
-    },
-  });
-  if (values.file) {
-    return readFileSync(values.file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line, i) => {
-        try {
-          const value = JSON.parse(line) as { entity_id?: unknown };
-          return { key: typeof value.entity_id === 'string' ? value.entity_id : null, value };
-        } catch {
-          return fail(`${values.file}:${i + 1} is not JSON`);
-        }
-      });
+async function generate(producer: JsonProducer, request: Extract<ProduceRequest, { mode: 'generate' }>): Promise<void> {
+  const source = new LiveUserEvents(request.users);
+  const progress = new Progress('produce', request.count);
+  const tickMs = 100;
+  const perTick = request.rate === null ? 1000 : Math.max(1, Math.round((request.rate * tickMs) / 1000));
+  let sent = 0;
+  const started = Date.now();
+  while (sent < request.count) {
+    const batch = Array.from({ length: Math.min(perTick, request.count - sent) }, () => source.next());
+    await producer.send(batch);
+    sent += batch.length;
+    progress.update(sent);
+    if (request.rate !== null) {
+      const due = started + (sent / request.rate) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    }
   }
-  const type = values.sample;
-  if (type !== 'created' && type !== 'updated' && type !== 'deleted')
-    fail('--sample must be created, updated or deleted (or use --file)');
-  if (!values.id || !/^[0-9a-fA-F]{24}$/.test(values.id)) fail('--id must be 24 hexadecimal characters');
-  const version = Number(values.version);
-  if (!Number.isInteger(version)) fail(`--version must be an integer, got "${values.version}"`);
-  const now = new Date().toISOString();
-  const event = sampleUserEvent({
-    type,
-    id: values.id,
-    email: values.email ?? `${values.id}@example.com`,
-    name: values.name ?? 'Analytics Test User',
-    bio: values.bio ?? null,
-    phone: values.phone ?? null,
-    version,
-    createdAt: values['created-at'] ?? now,
-    now,
-  });
-  return [{ key: values.id, value: event }];
 }
 
 async function main(): Promise<void> {
-  let events: KeyedJson[];
-  let config;
+  const request = parseProduceArgs(process.argv.slice(2));
+  const config = loadConfig();
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'user-event-producer' }, createLogger('warn'));
+  const producer = new JsonProducer(kafka, config.kafka.topic);
+  await producer.connect();
   try {
-    events = readEvents();
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof TypeError) fail(err.message);
-    throw err;
+    if (request.mode === 'generate') {
+      await generate(producer, request);
+      process.stdout.write(`sent ${request.count} event(s) to ${config.kafka.topic}\n`);
+      return;
+    }
+    let events: KeyedJson[];
+    if (request.mode === 'file') {
+      events = readFileEvents(request.path);
+    } else {
+      const now = new Date().toISOString();
+      const { type, id, version } = request;
+      events = [
+        {
+          key: id,
+          value: sampleUserEvent({
+            type,
+            id,
+            email: request.email ?? `${id}@example.com`,
+            name: request.name ?? 'Analytics Test User',
+            bio: request.bio ?? null,
+            phone: request.phone ?? null,
+            version,
+            createdAt: request.createdAt ?? now,
+            now,
+          }),
+        },
+      ];
+    }
+    await producer.send(events);
+    process.stdout.write(`sent ${events.length} event(s) to ${config.kafka.topic}\n`);
+  } finally {
+    await producer.disconnect();
   }
-  const logger = createLogger('warn');
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'user-event-producer' }, logger);
-  await produceJson(kafka, config.kafka.topic, events);
-  process.stdout.write(`sent ${events.length} event(s) to ${config.kafka.topic}\n`);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`produce failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    process.stderr.write(`produce: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`produce failed: ${describeError(err)}\n`);
   process.exit(1);
 });

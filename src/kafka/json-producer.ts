@@ -1,4 +1,4 @@
-import { Partitioners, type Kafka } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 
 /** A JSON event with the key it is sent under. */
 export interface KeyedJson {
@@ -6,17 +6,34 @@ export interface KeyedJson {
   value: unknown;
 }
 
-/** Sends JSON events to a topic in order and waits for all in-sync replicas. */
-export async function produceJson(kafka: Kafka, topic: string, events: readonly KeyedJson[]): Promise<void> {
-  const producer = kafka.producer({ maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    await producer.send({
-      topic,
+/** Sends JSON events to one topic in order, waiting for all in-sync replicas. */
+export class JsonProducer {
+  private readonly producer: Producer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+  ) {
+    this.producer = kafka.producer({ maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  }
+
+  /** Connects. */
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  /** Sends a batch of events; resolves when acknowledged. */
+  async send(events: readonly KeyedJson[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.producer.send({
+      topic: this.topic,
       acks: -1,
       messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e.value) })),
     });
-  } finally {
-    await producer.disconnect();
+  }
+
+  /** Disconnects. */
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
   }
 }

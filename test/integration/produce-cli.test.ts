@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { describe, it } from 'node:test';
-import { kafkaBrokers, projectRoot } from '../support/services';
-import { createTopic, readTopic } from '../support/test-kafka';
+import { after, describe, it } from 'node:test';
+import { mapUserEvent } from '../../src/domains/users/user.mapper';
+import { kafkaBrokers, projectRoot, uniqueName } from '../support/services';
+import { TestDatabase } from '../support/test-database';
+import { createTopic, endOffsets, readTopic, waitForCaughtUp } from '../support/test-kafka';
+import { WorkerProcess } from '../support/worker-process';
 
 function produceCli(topic: string, ...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/produce.ts', ...args], {
@@ -13,6 +16,11 @@ function produceCli(topic: string, ...args: string[]) {
 }
 
 describe('npm run produce', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
   it('sends a sample event keyed by the user id', async () => {
     const topic = await createTopic('produce');
     const id = '507f1f77bcf86cd799439011';
@@ -27,12 +35,53 @@ describe('npm run produce', () => {
     assert.equal(event.data.profile.display_name, 'Ann');
   });
 
+  it('generates a realistic stream at a rate, with progress, that the worker applies without dead letters', async () => {
+    const topic = await createTopic('generate', 2);
+    const started = Date.now();
+    const r = produceCli(topic, '--count', '300', '--users', '40', '--rate', '600');
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Date.now() - started >= 400, 'the rate is respected (300 events at 600/s)');
+    assert.match(r.stderr, /produce \[#+\] 100% 300\/300/);
+    const messages = await readTopic(topic, 300);
+    const types = new Set<string>();
+    for (const m of messages) {
+      const event = JSON.parse(m.value?.toString() ?? '{}');
+      types.add(event.event_type);
+      mapUserEvent(event, { receivedAt: '2030-01-01 00:00:00.000000' }); // valid per the contract
+    }
+    assert.deepEqual([...types].sort(), ['user.created', 'user.deleted', 'user.updated']);
+
+    const db = await TestDatabase.create('generate');
+    cleanups.push(() => db.drop());
+    const groupId = uniqueName('generate-group');
+    const dlqTopic = `${topic}.dlq`;
+    const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    await waitForCaughtUp(groupId, topic);
+    const rows = await db.users();
+    assert.ok(rows.length > 0 && rows.length <= 40, `${rows.length} rows for 40 users`);
+    assert.equal(worker.messages(/dead-lettered/).length, 0);
+    const dlqEnds = await endOffsets(dlqTopic).catch(() => new Map());
+    assert.equal(
+      [...dlqEnds.values()].reduce((n, o) => n + Number(o), 0),
+      0,
+    );
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+  });
+
   it('refuses bad arguments with a message naming them', () => {
-    const r = produceCli('unused', '--sample', 'created', '--id', 'nope');
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /--id must be 24 hexadecimal characters/);
-    const v = produceCli('unused', '--sample', 'exploded', '--id', '507f1f77bcf86cd799439011');
-    assert.equal(v.status, 2);
-    assert.match(v.stderr, /--sample must be/);
+    const cases: Array<[string[], RegExp]> = [
+      [['--sample', 'created', '--id', 'nope'], /--id must be 24 hexadecimal characters/],
+      [['--sample', 'exploded', '--id', '507f1f77bcf86cd799439011'], /--sample must be created, updated or deleted/],
+      [['--count', '0'], /--count must be a positive integer, got "0"/],
+      [['--count', '10', '--rate', 'fast'], /--rate must be a positive integer/],
+      [['--count', '10', '--sample', 'created'], /exactly one of/],
+      [['--bogus'], /bogus/],
+    ];
+    for (const [args, message] of cases) {
+      const r = produceCli('unused', ...args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, message, args.join(' '));
+    }
   });
 });
