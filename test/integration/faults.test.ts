@@ -27,6 +27,16 @@ async function scenario(prefix: string, users: number, partitions = 4) {
   return { db, topic, stream, expected, settings };
 }
 
+/** Waits until the table has at least `n` rows, failing at once if a worker died. */
+async function waitForRows(db: TestDatabase, n: number, ...workers: WorkerProcess[]): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while ((await rowCount(db)) < n) {
+    for (const w of workers) w.assertRunning();
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} rows (have ${await rowCount(db)})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function rowCount(db: TestDatabase): Promise<number> {
   const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
   return Number(row?.n ?? 0);
@@ -59,7 +69,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     });
     cleanups.push(() => worker.stop('SIGKILL'));
 
-    await waitFor('some rows', async () => (await rowCount(s.db)) > 200, 60_000, 50);
+    await waitForRows(s.db, 200, worker);
     await proxy.cut();
     await new Promise((r) => setTimeout(r, 1500)); // let slices in flight fail
     const rowsAtCut = await rowCount(s.db);
@@ -92,7 +102,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     for (const mark of marks) {
       const worker = WorkerProcess.start(s.settings);
       cleanups.push(() => worker.stop('SIGKILL'));
-      await waitFor(`${mark} rows`, async () => (await rowCount(s.db)) >= mark, 120_000, 20);
+      await waitForRows(s.db, mark, worker);
       const exit = await worker.stop('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL');
     }
@@ -118,7 +128,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
       'both workers writing',
       () => a.messages(/worker started/).length > 0 && b.messages(/worker started/).length > 0,
     );
-    await waitFor('some rows', async () => (await rowCount(s.db)) > 1000, 120_000, 20);
+    await waitForRows(s.db, 1000, a, b);
     await a.stop('SIGKILL');
     await waitForCaughtUp(s.settings.groupId, s.topic, 180_000);
     assert.deepEqual(await s.db.users(), s.expected);
@@ -131,7 +141,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     cleanups.push(() => s.db.drop());
     const worker = WorkerProcess.start({ ...s.settings, env: { ...s.settings.env, SHUTDOWN_TIMEOUT_MS: '10000' } });
     cleanups.push(() => worker.stop('SIGKILL'));
-    await waitFor('some rows', async () => (await rowCount(s.db)) > 2000, 120_000, 20);
+    await waitForRows(s.db, 2000, worker);
     const started = Date.now();
     const exit = await worker.stop('SIGTERM');
     assert.equal(exit.code, 0, worker.stderr);
@@ -187,7 +197,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
       };
       const worker = WorkerProcess.start(settings);
       cleanups.push(() => worker.stop('SIGKILL'));
-      await waitFor('some rows', async () => (await rowCount(db)) > 300, 120_000, 20);
+      await waitForRows(db, 300, worker);
       assert.equal(script('stop').status, 0);
       await new Promise((r) => setTimeout(r, 3000));
       assert.equal(script('start', { KAFKA_KEEP_DATA: '1' }).status, 0);

@@ -75,6 +75,12 @@ export class WorkerProcess {
     return this.child.exitCode ?? (this.child.signalCode ? -1 : null);
   }
 
+  /** Throws with the worker's last output if it has exited (so a wait fails fast and says why). */
+  assertRunning(): void {
+    if (this.exitedCode() === null) return;
+    throw new Error(`worker exited (${this.exitedCode()}): ${this.stderr.slice(-500)} ${this.stdout.slice(-1500)}`);
+  }
+
   /** The pid, for signals. */
   get pid(): number {
     return this.child.pid ?? -1;
