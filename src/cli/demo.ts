@@ -1,0 +1,149 @@
+/**
+ * `npm run demo`: the whole pipeline on one machine without Docker. Starts the project's Kafka
+ * (scripts/kafka.sh), applies the migrations, runs the worker and a producer of sample events,
+ * and prints a live line of events/s and row counts until Ctrl-C; then stops all it started.
+ * Needs Java 17+ and a MySQL/MariaDB reachable with the MYSQL_* settings.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { MikroORM } from '@mikro-orm/mysql';
+import { ConfigError, loadMysqlConfig } from '../config';
+import { buildOrmOptions } from '../db/orm-options';
+import { describeError } from '../errors';
+
+const root = resolve(__dirname, '../..');
+const children: ChildProcess[] = [];
+let kafkaEnv: NodeJS.ProcessEnv | undefined;
+
+function fail(message: string): never {
+  process.stderr.write(`demo: ${message}\n`);
+  cleanup();
+  process.exit(1);
+}
+
+function cleanup(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  if (kafkaEnv) spawnSync('bash', [join(root, 'scripts/kafka.sh'), 'stop'], { env: kafkaEnv, stdio: 'inherit' });
+  kafkaEnv = undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, no) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? ok(address.port) : no(new Error('no port'))));
+    });
+  });
+}
+
+function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(logFile);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  children.push(child);
+  return child;
+}
+
+async function main(): Promise<void> {
+  if (spawnSync('java', ['-version']).status !== 0) {
+    fail('Java 17+ is needed for the local Kafka broker: install it (e.g. apt-get install openjdk-17-jre-headless)');
+  }
+  let mysql;
+  try {
+    mysql = loadMysqlConfig();
+  } catch (err) {
+    fail(err instanceof ConfigError ? err.message : describeError(err));
+  }
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(buildOrmOptions(mysql, { migrations: { silent: true } }));
+    await orm.em.getConnection().execute('select 1');
+  } catch (err) {
+    fail(
+      `cannot reach MySQL at ${mysql.host}:${mysql.port} as ${mysql.user} (${describeError(err)}). ` +
+        'Start MySQL/MariaDB, set MYSQL_HOST/MYSQL_PORT/MYSQL_USER/MYSQL_PASSWORD/MYSQL_DATABASE, ' +
+        'or create the default account with: bash scripts/mysql-dev-account.sh',
+    );
+  }
+
+  const port = Number(process.env.KAFKA_PORT ?? (await freePort()));
+  kafkaEnv = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()) };
+  if (spawnSync('bash', [join(root, 'scripts/kafka.sh'), 'start'], { env: kafkaEnv, stdio: 'inherit' }).status !== 0) {
+    fail('the local Kafka broker did not start (see the lines above)');
+  }
+  await orm.getMigrator().up();
+  process.stdout.write('migrations applied\n');
+
+  const topic = process.env.KAFKA_TOPIC ?? 'user';
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: `127.0.0.1:${port}`,
+    KAFKA_TOPIC: topic,
+    HTTP_PORT: String(await freePort()),
+    EVENT_LOG_LEVEL: 'debug',
+  };
+  const logDir = join(root, '.tmp');
+  mkdirSync(logDir, { recursive: true });
+  startNode('src/main.ts', [], env, join(logDir, 'demo-worker.log'));
+  startNode(
+    'src/cli/produce.ts',
+    ['--count', '10000000', '--users', '2000', '--rate', process.env.DEMO_RATE ?? '200'],
+    env,
+    join(logDir, 'demo-producer.log'),
+  );
+  process.stdout.write(
+    `worker and producer running (logs in .tmp/demo-*.log; metrics on http://127.0.0.1:${env.HTTP_PORT}/metrics); Ctrl-C stops\n`,
+  );
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping…\n');
+    void orm.close(true).finally(() => {
+      cleanup();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  let previous = 0;
+  const conn = orm.em.getConnection();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (stopping) return;
+    const dead = children.find((c) => c.exitCode !== null);
+    if (dead) fail(`a child process exited (${dead.exitCode}); see .tmp/demo-*.log`);
+    const applied = await appliedEvents(Number(env.HTTP_PORT));
+    const [counts] = (await conn
+      .execute('SELECT COUNT(*) AS total, COALESCE(SUM(deleted_at IS NOT NULL), 0) AS deleted FROM users')
+      .catch(() => [])) as Array<{ total: number; deleted: number }>;
+    process.stdout.write(
+      `events applied/s: ${applied - previous} | rows: ${counts?.total ?? '?'} (deleted ${counts?.deleted ?? '?'})\n`,
+    );
+    previous = applied;
+  }
+}
+
+/** Sum of worker_events_total{outcome="applied"} from the worker's metrics (0 until it answers). */
+async function appliedEvents(httpPort: number): Promise<number> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('worker_events_total{') && line.includes('outcome="applied"'))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  } catch {
+    return 0;
+  }
+}
+
+main().catch((err: unknown) => fail(describeError(err)));
