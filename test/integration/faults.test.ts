@@ -157,6 +157,36 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     assert.equal((await again.stop('SIGTERM')).code, 0);
   });
 
+  it('stops promptly on SIGTERM during a database outage, committing nothing; a second signal exits at once', async () => {
+    const s = await scenario('termdown', 1000, 1);
+    cleanups.push(() => s.db.drop());
+    const proxy = await TcpProxy.start({ host: s.db.config.host, port: s.db.config.port });
+    cleanups.push(() => proxy.close());
+    await proxy.cut();
+    const mysql = { ...s.db.config, host: '127.0.0.1', port: proxy.port };
+    const worker = WorkerProcess.start({ ...s.settings, mysql });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    await worker.waitForLog(/failed; retrying/);
+    const started = Date.now();
+    const exit = await worker.stop('SIGTERM');
+    assert.equal(exit.code, 0, worker.stderr);
+    assert.ok(Date.now() - started < 5000, `stopped in ${Date.now() - started} ms`);
+    const committed = await committedOffsets(s.settings.groupId, s.topic);
+    assert.ok(
+      [...committed.values()].every((o) => o === '-1'),
+      `nothing committed: ${[...committed.values()]}`,
+    );
+
+    await proxy.restore();
+    const impatient = WorkerProcess.start({ ...s.settings, mysql });
+    cleanups.push(() => impatient.stop('SIGKILL'));
+    await impatient.waitForLog(/^worker started$/);
+    // Two different signals: a second identical one could merge with the first while pending.
+    process.kill(impatient.pid, 'SIGTERM');
+    process.kill(impatient.pid, 'SIGINT');
+    assert.equal((await impatient.exited).code, 130, 'the second signal exits at once');
+  });
+
   it('goes on after the Kafka broker restarts mid-stream', async () => {
     // A broker of its own: the shared one serves the other test files.
     const port = 20000 + Math.floor(Math.random() * 20000);
