@@ -5,8 +5,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../src/common/free-port';
 
 const root = resolve(__dirname, '..');
 const unitOnly = process.argv.includes('--unit');
@@ -16,17 +16,6 @@ function testFiles(dir: string): string[] {
     .filter((f) => f.endsWith('.test.ts'))
     .sort()
     .map((f) => join(dir, f));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
 }
 
 function kafkaScript(command: string, env: NodeJS.ProcessEnv): number {

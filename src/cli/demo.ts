@@ -6,9 +6,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/mysql';
+import { freePort } from '../common/free-port';
 import { ConfigError, loadMysqlConfig } from '../config';
 import { buildOrmOptions } from '../db/orm-options';
 import { describeError } from '../errors';
@@ -27,15 +27,6 @@ function cleanup(): void {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   if (kafkaEnv) spawnSync('bash', [join(root, 'scripts/kafka.sh'), 'stop'], { env: kafkaEnv, stdio: 'inherit' });
   kafkaEnv = undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, no) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : no(new Error('no port'))));
-    });
-  });
 }
 
 function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {

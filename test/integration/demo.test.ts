@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { freePort } from '../../src/common/free-port';
 import { projectRoot, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => ok(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((ok) => {

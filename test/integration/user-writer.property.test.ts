@@ -2,39 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { MikroORM } from '@mikro-orm/mysql';
-import type { User } from '../../src/domains/users/user.entity';
 import type { UserCommand } from '../../src/domains/users/user.events';
 import { writeUsers } from '../../src/domains/users/user.writer';
+import { UserTableModel } from '../support/expected-table';
 import { TestDatabase } from '../support/test-database';
-
-// A small sequential reference model of spec §3, written independently of the writer.
-type Model = Map<string, User>;
-
-function applyOne(model: Model, c: UserCommand): 'applied' | 'stale' | 'missing' {
-  const stored = model.get(c.entityId);
-  const older = (t: string | null, s: string | null | undefined): boolean =>
-    t !== null && s !== null && s !== undefined && t < s;
-  if (c.kind === 'upsert') {
-    if (
-      stored &&
-      (c.row.version < stored.version ||
-        (c.row.version === stored.version && older(c.row.eventTimestamp, stored.eventTimestamp)))
-    ) {
-      return 'stale';
-    }
-    model.set(c.entityId, { ...c.row, createdAt: stored?.createdAt ?? c.row.createdAt });
-    return 'applied';
-  }
-  if (!stored) return 'missing';
-  if (older(c.eventTimestamp, stored.eventTimestamp)) return 'stale';
-  model.set(c.entityId, {
-    ...stored,
-    deletedAt: stored.deletedAt ?? c.deletedAt,
-    eventId: c.eventId,
-    eventTimestamp: c.eventTimestamp,
-  });
-  return 'applied';
-}
 
 const ids = ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003'];
 const ts = fc.constantFrom(
@@ -109,23 +80,6 @@ const sequenceArb = fc
     return out;
   });
 
-function toUser(row: Record<string, unknown>): User {
-  return {
-    userId: row.user_id as string,
-    email: row.email as string,
-    phone: row.phone as string | null,
-    displayName: row.display_name as string,
-    avatar: row.avatar as string | null,
-    bio: row.bio as string | null,
-    version: row.version as number,
-    deletedAt: row.deleted_at as string | null,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-    eventId: row.event_id as string | null,
-    eventTimestamp: row.event_timestamp as string | null,
-  };
-}
-
 describe('guarded batch writer against the real database', () => {
   let db: TestDatabase;
   let orm: MikroORM;
@@ -142,8 +96,8 @@ describe('guarded batch writer against the real database', () => {
     await fc.assert(
       fc.asyncProperty(sequenceArb, fc.nat(), async (commands, cut) => {
         await db.query('TRUNCATE TABLE users');
-        const model: Model = new Map();
-        const expectedOutcomes = commands.map((c) => applyOne(model, c));
+        const model = new UserTableModel();
+        const expectedOutcomes = commands.map((c) => model.apply(c));
 
         // Two batches: the first one's rows are already stored when the second arrives.
         const split = cut % (commands.length + 1);
@@ -151,9 +105,7 @@ describe('guarded batch writer against the real database', () => {
           ...(await writeUsers(orm.em.fork(), commands.slice(0, split))),
           ...(await writeUsers(orm.em.fork(), commands.slice(split))),
         ];
-        const table = (await db.users()).map(toUser);
-        const expected = [...model.values()].sort((a, b) => a.userId.localeCompare(b.userId));
-        assert.deepEqual(table, expected);
+        assert.deepEqual(await db.users(), model.table());
         assert.deepEqual(outcomes, expectedOutcomes);
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
