@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // The one folder that may talk to Kafka directly, plus tests that exercise a real broker.
-    files: ['src/kafka/**', 'test/**'],
+    files: ['src/kafka/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
