@@ -23,22 +23,22 @@ export function parseIsoTimestamp(text: string): SqlTimestamp | null {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  if (day > daysInMonth(year, month)) return null;
+  if (day > daysInMonth(year, month) || year < MIN_YEAR) return null;
 
-  let offsetMinutes = 0;
-  if (offset !== 'Z' && offset !== 'z') {
-    const sign = offset.startsWith('-') ? -1 : 1;
-    const oh = Number(offset.slice(1, 3));
-    const om = Number(offset.slice(4, 6));
-    if (oh > 23 || om > 59) return null;
-    offsetMinutes = sign * (oh * 60 + om);
+  const micros = fraction.slice(0, 6).padEnd(6, '0');
+  if (offset === 'Z' || offset === 'z' || offset === '+00:00' || offset === '-00:00') {
+    // Already UTC: only the separator and the fraction change (the hot path).
+    return `${y}-${mo}-${d} ${h}:${mi}:${s}.${micros}`;
   }
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const oh = Number(offset.slice(1, 3));
+  const om = Number(offset.slice(4, 6));
+  if (oh > 23 || om > 59) return null;
   // Whole seconds only go through Date.UTC (exact integers); the fraction is carried as text.
-  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
+  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - sign * (oh * 60 + om) * 60_000;
   const utc = new Date(utcMs);
   const utcYear = utc.getUTCFullYear();
   if (utcYear < MIN_YEAR || utcYear > MAX_YEAR) return null;
-  const micros = fraction.slice(0, 6).padEnd(6, '0');
   return (
     `${pad(utcYear, 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
     `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}.${micros}`
@@ -51,8 +51,11 @@ export function nowSqlTimestamp(clock: () => number = Date.now): SqlTimestamp {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS[month - 1] as number);
 }
 
 function pad(value: number, width = 2): string {

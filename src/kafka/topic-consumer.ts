@@ -38,7 +38,9 @@ export class TopicConsumer {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
-      maxBytesPerPartition: 4 * 1024 * 1024,
+      // Bounded prefetch keeps memory flat during a replay of months of history.
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 4 * 1024 * 1024,
       maxWaitTimeInMs: 500,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { isJsonObject, type JsonObject } from '../common/fields';
 import { InvalidEventError } from '../common/invalid-event-error';
 
@@ -6,16 +7,15 @@ export interface Envelope extends JsonObject {
   event_type: string;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
 /** bytes → envelope, or InvalidEventError (invalid_json / invalid_event) naming the problem. */
-export function decodeEnvelope(value: Uint8Array): Envelope {
+export function decodeEnvelope(value: Buffer): Envelope {
+  if (!isUtf8(value)) throw new InvalidEventError('invalid_json', 'value is not valid UTF-8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(decoder.decode(value));
+    parsed = JSON.parse(value.toString('utf8'));
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    throw new InvalidEventError('invalid_json', `value is not UTF-8 JSON: ${detail}`);
+    throw new InvalidEventError('invalid_json', `value is not JSON: ${detail}`);
   }
   if (!isJsonObject(parsed)) {
     const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;

@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { IsolationLevel, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { User } from './user.entity';
 import { UserSchema } from './user.entity';
@@ -16,18 +16,18 @@ const STALE =
  * guard, reading the new event_timestamp, gives the same verdict). user_id and created_at are
  * never assigned: they keep the first insert's values.
  */
-const MERGED: ReadonlyArray<[keyof User, string]> = [
-  ['email', 'email'],
-  ['phone', 'phone'],
-  ['displayName', 'display_name'],
-  ['avatar', 'avatar'],
-  ['bio', 'bio'],
-  ['deletedAt', 'deleted_at'],
-  ['updatedAt', 'updated_at'],
-  ['eventId', 'event_id'],
-  ['eventTimestamp', 'event_timestamp'],
-  ['version', 'version'],
-];
+const MERGED = [
+  'email',
+  'phone',
+  'display_name',
+  'avatar',
+  'bio',
+  'deleted_at',
+  'updated_at',
+  'event_id',
+  'event_timestamp',
+  'version',
+] as const;
 
 /**
  * Writes a chunk of user commands in one transaction: one locking read of the guard state,
@@ -36,21 +36,26 @@ const MERGED: ReadonlyArray<[keyof User, string]> = [
  */
 export async function writeUsers(em: EntityManager, commands: readonly UserCommand[]): Promise<UserOutcome[]> {
   if (commands.length === 0) return [];
-  return em.transactional(async (tx) => {
-    const state = await lockStoredState(tx, [...new Set(commands.map((c) => c.entityId))]);
-    const outcomes = commands.map((command) => {
-      const stored = state.get(command.entityId);
-      const outcome = decide(stored, command);
-      if (outcome === 'applied') state.set(command.entityId, nextState(stored, command));
-      return outcome;
-    });
-    // The SQL guards decide again on their own; the prediction above only labels outcomes.
-    for (const round of planRounds(commands.filter((_, i) => outcomes[i] !== 'missing'))) {
-      if (round.kind === 'upsert') await upsertRows(tx, round.commands);
-      else await softDelete(tx, round.commands);
-    }
-    return outcomes;
-  });
+  // READ COMMITTED: the locking read takes no gap locks on ids not yet stored, so two partitions
+  // inserting new users do not deadlock; rows are locked in key order (rounds are sorted).
+  return em.transactional(
+    async (tx) => {
+      const state = await lockStoredState(tx, [...new Set(commands.map((c) => c.entityId))]);
+      const outcomes = commands.map((command) => {
+        const stored = state.get(command.entityId);
+        const outcome = decide(stored, command);
+        if (outcome === 'applied') state.set(command.entityId, nextState(stored, command));
+        return outcome;
+      });
+      // The SQL guards decide again on their own; the prediction above only labels outcomes.
+      for (const round of planRounds(commands.filter((_, i) => outcomes[i] !== 'missing'))) {
+        if (round.kind === 'upsert') await upsertRows(tx, round.commands);
+        else await softDelete(tx, round.commands);
+      }
+      return outcomes;
+    },
+    { isolationLevel: IsolationLevel.READ_COMMITTED },
+  );
 }
 
 async function lockStoredState(tx: EntityManager, ids: string[]): Promise<Map<string, StoredUser>> {
@@ -88,7 +93,7 @@ export function planRounds(commands: readonly UserCommand[]): Round[] {
         while (queue[0]?.kind === 'upsert') taken.push(queue.shift() as UserUpsert);
         if (queue.length === 0) queues.delete(key);
       }
-      if (taken.length > 0) rounds.push({ kind, commands: taken });
+      if (taken.length > 0) rounds.push({ kind, commands: byKey(taken) });
       kind = 'delete';
     } else {
       const taken: UserDelete[] = [];
@@ -96,25 +101,48 @@ export function planRounds(commands: readonly UserCommand[]): Round[] {
         if (queue[0]?.kind === 'delete') taken.push(queue.shift() as UserDelete);
         if (queue.length === 0) queues.delete(key);
       }
-      if (taken.length > 0) rounds.push({ kind, commands: taken });
+      if (taken.length > 0) rounds.push({ kind, commands: byKey(taken) });
       kind = 'upsert';
     }
   }
   return rounds;
 }
 
+/** Stable sort by id: each key keeps its order, and every transaction locks rows in one order. */
+function byKey<T extends UserCommand>(commands: T[]): T[] {
+  return commands.sort((a, b) => (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
+}
+
+/** The row as the `users` columns name it. */
+function toColumns(u: User): Record<string, string | number | null> {
+  return {
+    user_id: u.userId,
+    email: u.email,
+    phone: u.phone,
+    display_name: u.displayName,
+    avatar: u.avatar,
+    bio: u.bio,
+    version: u.version,
+    deleted_at: u.deletedAt,
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+    event_id: u.eventId,
+    event_timestamp: u.eventTimestamp,
+  };
+}
+
 async function upsertRows(tx: EntityManager, commands: readonly UserUpsert[]): Promise<void> {
+  // Built with the EntityManager's knex and run in its transaction: the same INSERT … ON
+  // DUPLICATE KEY UPDATE that qb.insert().onConflict().merge() gives, without the ORM's
+  // per-row property renaming (16 % of the worker's CPU in a profile).
   const knex = tx.getKnex();
   const merge: Record<string, unknown> = {};
-  for (const [property, column] of MERGED) {
-    merge[property] = knex.raw(`IF(${STALE}, ??, VALUES(??))`, [column, column]);
-  }
-  await tx
-    .createQueryBuilder(UserSchema)
-    .insert(commands.map((c) => c.row))
-    .onConflict('userId')
-    .merge(merge as Partial<User>)
-    .execute('run');
+  for (const column of MERGED) merge[column] = knex.raw(`IF(${STALE}, ??, VALUES(??))`, [column, column]);
+  const query = knex(UserSchema.meta.tableName)
+    .insert(commands.map((c) => toColumns(c.row)))
+    .onConflict('user_id')
+    .merge(merge);
+  await tx.execute(query, [], 'run');
 }
 
 async function softDelete(tx: EntityManager, commands: readonly UserDelete[]): Promise<void> {
