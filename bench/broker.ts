@@ -1,7 +1,7 @@
 /** The bench's own Kafka broker: scripts/kafka.sh on free loopback ports, always stopped afterwards. */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../src/common/free-port';
 import { projectRoot } from '../test/support/services';
 
 /** A running broker started by this process. */
@@ -12,17 +12,6 @@ export interface Broker {
   version: string;
   /** Stops the broker (idempotent, synchronous so it also works from a signal handler). */
   stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
 }
 
 /** Starts a fresh single-node broker (fresh data directory under .tmp/) and waits until it serves. */

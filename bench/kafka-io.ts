@@ -1,6 +1,6 @@
 /** Kafka plumbing of the bench: a client, topics, bulk produce and committed-offset reads. */
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
-import { uniqueName } from '../test/support/services';
+import { TestKafka } from '../test/support/test-kafka';
 import type { EncodedMessage } from './stream';
 
 /** Per-partition offsets (partition → next offset), as numbers. */
@@ -12,19 +12,8 @@ export function benchKafka(brokers: string[]): Kafka {
 }
 
 /** Creates a uniquely named topic with `partitions` partitions and returns its name. */
-export async function createTopic(kafka: Kafka, prefix: string, partitions: number): Promise<string> {
-  const topic = uniqueName(prefix).replace(/_/g, '-');
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-  return topic;
+export function createTopic(kafka: Kafka, prefix: string, partitions: number): Promise<string> {
+  return TestKafka.on(kafka).createTopic(prefix, partitions);
 }
 
 /** Bytes per send: kafkajs puts a send's messages for one partition in one record batch, and the

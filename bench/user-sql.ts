@@ -2,44 +2,16 @@
 import mysql from 'mysql2/promise';
 import type { MysqlConfig } from '../src/config';
 import type { User } from '../src/domains/users/user.entity';
+import { GUARDED_UPDATE_COLUMNS, STALE_UPSERT_SQL, USER_COLUMNS } from '../src/domains/users/user.columns';
 import type { UserDelete } from '../src/domains/users/user.events';
 
 /** A statement parameter: every `users` column is text, a number or NULL. */
 export type SqlValue = string | number | null;
 
-/** Columns of `users` in insert order: [column, User property]. */
-const COLUMNS: ReadonlyArray<[string, keyof User]> = [
-  ['user_id', 'userId'],
-  ['email', 'email'],
-  ['phone', 'phone'],
-  ['display_name', 'displayName'],
-  ['avatar', 'avatar'],
-  ['bio', 'bio'],
-  ['version', 'version'],
-  ['deleted_at', 'deletedAt'],
-  ['created_at', 'createdAt'],
-  ['updated_at', 'updatedAt'],
-  ['event_id', 'eventId'],
-  ['event_timestamp', 'eventTimestamp'],
-];
-
-// The worker's stale guard (README "How a slice is written"): guard inputs assigned last.
-const STALE =
-  '(VALUES(`version`) < `version` OR (VALUES(`version`) = `version` AND VALUES(`event_timestamp`) < `event_timestamp`))';
-const MERGED = [
-  'email',
-  'phone',
-  'display_name',
-  'avatar',
-  'bio',
-  'deleted_at',
-  'updated_at',
-  'event_id',
-  'event_timestamp',
-  'version',
-];
-const ON_CONFLICT = MERGED.map((c) => `\`${c}\` = IF(${STALE}, \`${c}\`, VALUES(\`${c}\`))`).join(', ');
-const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
+const ON_CONFLICT = GUARDED_UPDATE_COLUMNS.map(
+  (c) => `\`${c}\` = IF(${STALE_UPSERT_SQL}, \`${c}\`, VALUES(\`${c}\`))`,
+).join(', ');
+const ROW_PLACEHOLDERS = `(${USER_COLUMNS.map(() => '?').join(', ')})`;
 
 /** A mysql2 pool on one database with the worker's session settings (strict mode, UTC). */
 export function createPool(config: MysqlConfig, connections: number): mysql.Pool {
@@ -64,18 +36,18 @@ export function createPool(config: MysqlConfig, connections: number): mysql.Pool
 
 /** A guarded multi-row `INSERT … ON DUPLICATE KEY UPDATE` for `rows` rows (placeholders only). */
 export function upsertSql(rows: number): string {
-  const columns = COLUMNS.map(([c]) => `\`${c}\``).join(', ');
+  const columns = USER_COLUMNS.map(([c]) => `\`${c}\``).join(', ');
   return `INSERT INTO \`users\` (${columns}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} ON DUPLICATE KEY UPDATE ${ON_CONFLICT}`;
 }
 
 /** The parameters of one row of upsertSql, from a mapped User. */
 export function userParams(row: User): SqlValue[] {
-  return COLUMNS.map(([, property]) => row[property]);
+  return USER_COLUMNS.map(([, property]) => row[property]);
 }
 
 /** The parameters of one row of upsertSql, from a table row as SELECT returns it. */
 export function tableRowParams(row: Record<string, unknown>): SqlValue[] {
-  return COLUMNS.map(([column]) => row[column] as SqlValue);
+  return USER_COLUMNS.map(([column]) => row[column] as SqlValue);
 }
 
 /** The seed's soft delete of one user: keeps an earlier deleted_at, skips a stale delete. */

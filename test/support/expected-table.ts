@@ -1,5 +1,6 @@
 import type { User } from '../../src/domains/users/user.entity';
 import type { UserCommand } from '../../src/domains/users/user.events';
+import { toUserColumns } from '../../src/domains/users/user.columns';
 import { mapUserEvent } from '../../src/domains/users/user.mapper';
 
 /** A small sequential reference model of spec §3, written independently of the writer. */
@@ -41,21 +42,6 @@ export class UserTableModel {
 
   /** The table as `SELECT * … ORDER BY user_id` returns it. */
   table(): Record<string, unknown>[] {
-    return [...this.rows.values()]
-      .sort((a, b) => (a.userId < b.userId ? -1 : 1))
-      .map((u) => ({
-        user_id: u.userId,
-        email: u.email,
-        phone: u.phone,
-        display_name: u.displayName,
-        avatar: u.avatar,
-        bio: u.bio,
-        version: u.version,
-        deleted_at: u.deletedAt,
-        created_at: u.createdAt,
-        updated_at: u.updatedAt,
-        event_id: u.eventId,
-        event_timestamp: u.eventTimestamp,
-      }));
+    return [...this.rows.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1)).map(toUserColumns);
   }
 }

@@ -13,8 +13,15 @@ export interface TestMessage {
 export class TestKafka {
   readonly kafka: Kafka;
 
-  constructor(brokers: string[]) {
-    this.kafka = new Kafka({ clientId: 'tests', brokers, logLevel: logLevel.NOTHING });
+  constructor(brokers: string[] | Kafka) {
+    this.kafka = Array.isArray(brokers)
+      ? new Kafka({ clientId: 'tests', brokers, logLevel: logLevel.NOTHING })
+      : brokers;
+  }
+
+  /** The helpers over an existing client. */
+  static on(kafka: Kafka): TestKafka {
+    return new TestKafka(kafka);
   }
 
   /** Creates a fresh topic with a unique name and returns the name. */

@@ -1,33 +1,9 @@
 import { IsolationLevel, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
-import type { User } from './user.entity';
+import { GUARDED_UPDATE_COLUMNS, STALE_UPSERT_SQL, toUserColumns } from './user.columns';
 import { UserSchema } from './user.entity';
 import type { UserCommand, UserDelete, UserUpsert } from './user.events';
 import { decide, nextState, type StoredUser, type UserOutcome } from './user.rules';
-
-// Stale rule of spec §3 as SQL over the stored row and the incoming VALUES(); NULL never compares as stale.
-const STALE =
-  '(VALUES(`version`) < `version` OR (VALUES(`version`) = `version` AND VALUES(`event_timestamp`) < `event_timestamp`))';
-
-/**
- * Columns overwritten on conflict, in assignment order. MySQL/MariaDB apply ON DUPLICATE KEY
- * UPDATE assignments left to right and later ones see earlier results, so the guard's inputs
- * go last: event_timestamp (its guard still reads the old version) and then version (whose
- * guard, reading the new event_timestamp, gives the same verdict). user_id and created_at are
- * never assigned: they keep the first insert's values.
- */
-const MERGED = [
-  'email',
-  'phone',
-  'display_name',
-  'avatar',
-  'bio',
-  'deleted_at',
-  'updated_at',
-  'event_id',
-  'event_timestamp',
-  'version',
-] as const;
 
 /**
  * Writes a chunk of user commands in one transaction: one locking read of the guard state,
@@ -113,33 +89,17 @@ function byKey<T extends UserCommand>(commands: T[]): T[] {
   return commands.sort((a, b) => (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
 }
 
-/** The row as the `users` columns name it. */
-function toColumns(u: User): Record<string, string | number | null> {
-  return {
-    user_id: u.userId,
-    email: u.email,
-    phone: u.phone,
-    display_name: u.displayName,
-    avatar: u.avatar,
-    bio: u.bio,
-    version: u.version,
-    deleted_at: u.deletedAt,
-    created_at: u.createdAt,
-    updated_at: u.updatedAt,
-    event_id: u.eventId,
-    event_timestamp: u.eventTimestamp,
-  };
-}
-
 async function upsertRows(tx: EntityManager, commands: readonly UserUpsert[]): Promise<void> {
   // Built with the EntityManager's knex and run in its transaction: the same INSERT … ON
   // DUPLICATE KEY UPDATE that qb.insert().onConflict().merge() gives, without the ORM's
   // per-row property renaming (16 % of the worker's CPU in a profile).
   const knex = tx.getKnex();
   const merge: Record<string, unknown> = {};
-  for (const column of MERGED) merge[column] = knex.raw(`IF(${STALE}, ??, VALUES(??))`, [column, column]);
+  for (const column of GUARDED_UPDATE_COLUMNS) {
+    merge[column] = knex.raw(`IF(${STALE_UPSERT_SQL}, ??, VALUES(??))`, [column, column]);
+  }
   const query = knex(UserSchema.meta.tableName)
-    .insert(commands.map((c) => toColumns(c.row)))
+    .insert(commands.map((c) => toUserColumns(c.row)))
     .onConflict('user_id')
     .merge(merge);
   await tx.execute(query, [], 'run');
