@@ -55,14 +55,17 @@ export function userEventStream(
   // Interleave users while keeping each user's order; duplicate ~3 % right after their original.
   const out: Array<{ key: string; value: Record<string, unknown> }> = [];
   const cursors = perUser.map(() => 0);
-  let remaining = perUser.reduce((n, e) => n + e.length, 0);
-  while (remaining > 0 && (target === undefined || out.length < target)) {
-    const u = Math.floor(random() * perUser.length);
+  const active = perUser.map((_, u) => u); // users with events left; exhausted ones are swapped out
+  while (active.length > 0 && (target === undefined || out.length < target)) {
+    const slot = Math.floor(random() * active.length);
+    const u = active[slot] as number;
     const events = perUser[u] as Array<Record<string, unknown>>;
     const i = cursors[u] as number;
-    if (i >= events.length) continue;
     cursors[u] = i + 1;
-    remaining--;
+    if (i + 1 >= events.length) {
+      active[slot] = active[active.length - 1] as number;
+      active.pop();
+    }
     const event = events[i] as Record<string, unknown>;
     out.push({ key: userId(u + 1), value: event });
     if (random() < 0.03) out.push({ key: userId(u + 1), value: event });
