@@ -89,8 +89,21 @@ describe('compiled JavaScript with least-privilege accounts (the Docker commands
       { key: id, value: userUpsertEvent('user.updated', id, { version: 2, displayName: 'Least' }) },
       { key: id, value: userDeletedEvent(id, '2025-02-01T00:00:00Z') },
     ]);
+    // The compose producer's command, compiled.
+    const producer = spawnSync(
+      process.execPath,
+      [join(outDir, 'src/cli/produce.js'), '--count', '40', '--users', '5'],
+      {
+        cwd: imageRoot,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topic },
+      },
+    );
+    assert.equal(producer.status, 0, producer.stderr);
     await waitForCaughtUp(groupId, topic);
-    const [row] = await db.users();
+    const rows = await db.users();
+    assert.ok(rows.length >= 2 && rows.length <= 6, `${rows.length} rows: one sample user and up to 5 generated`);
+    const row = rows.find((r) => r.user_id === id);
     assert.equal(row?.display_name, 'Least');
     assert.equal(row?.deleted_at, '2025-02-01 00:00:00.000000');
     await waitFor('worker log', () => output.includes('[USER_DELETED]'));
