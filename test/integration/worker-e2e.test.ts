@@ -167,6 +167,22 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     assert.equal((await again.stop('SIGTERM')).code, 0);
   });
 
+  it('refuses to start on bad configuration, naming every bad variable, without leaking the password', async () => {
+    const db = await TestDatabase.create('badconfig', { migrate: false });
+    cleanups.push(() => db.drop());
+    const worker = WorkerProcess.start({
+      mysql: { ...db.config, password: 'p4ssw0rd-secret' },
+      topic: 'unused',
+      groupId: 'unused',
+      dlqTopic: 'unused.dlq',
+      env: { MYSQL_PORT: 'abc', LOG_LEVEL: 'chatty', KAFKA_BROKERS: 'nohostport' },
+    });
+    const exit = await worker.exited;
+    assert.equal(exit.code, 2);
+    for (const name of ['MYSQL_PORT', 'LOG_LEVEL', 'KAFKA_BROKERS']) assert.match(worker.stderr, new RegExp(name));
+    assert.ok(!`${worker.stderr}${worker.stdout}`.includes('p4ssw0rd-secret'));
+  });
+
   it('stores the same rows whatever the worker time zone', async () => {
     const events = [
       userUpsertEvent('user.created', userId(7), {
