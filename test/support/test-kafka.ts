@@ -96,7 +96,8 @@ export class TestKafka {
 
   /** Waits until the group has committed every offset the topic has now. */
   async waitForCaughtUp(groupId: string, topic: string, timeoutMs = 60_000): Promise<void> {
-    const ends = await this.endOffsets(topic);
+    // Retried: right after a broker restart the partition leaders may not be elected yet.
+    const ends = await waitFor(`end offsets of ${topic}`, () => this.endOffsets(topic), timeoutMs);
     await waitFor(
       `group ${groupId} to commit the end of ${topic}`,
       async () => {
