@@ -2,19 +2,17 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { kafkaBrokers, projectRoot, uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-events';
+import { collectCleanups } from '../support/cleanups';
 
 // What the Docker image runs, run here: the compiled migration CLI with the schema-changing
 // account, then the compiled worker with an account that may only SELECT, INSERT and UPDATE users.
 describe('compiled JavaScript with least-privilege accounts (the Docker commands)', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('migrates with the migrator account and runs the worker with SELECT, INSERT, UPDATE on users only', async () => {
     // Laid out like the image: <root>/dist/… with <root> as the working directory.
@@ -27,15 +25,15 @@ describe('compiled JavaScript with least-privilege accounts (the Docker commands
     assert.equal(build.status, 0, build.stdout + build.stderr);
 
     const db = await TestDatabase.create('priv', { migrate: false });
-    cleanups.push(() => db.drop());
-    cleanups.push(async () => spawnSync('rm', ['-rf', imageRoot]));
+    cleanup(() => db.drop());
+    cleanup(async () => spawnSync('rm', ['-rf', imageRoot]));
     const suffix = randomBytes(4).toString('hex');
     const migrator = { user: `mig_${suffix}`, password: `m-${suffix}` };
     const worker = { user: `wrk_${suffix}`, password: `w-${suffix}` };
     const name = db.config.database;
     await db.query(`CREATE USER '${migrator.user}'@'%' IDENTIFIED BY '${migrator.password}'`);
     await db.query(`CREATE USER '${worker.user}'@'%' IDENTIFIED BY '${worker.password}'`);
-    cleanups.push(() => db.query(`DROP USER '${migrator.user}'@'%', '${worker.user}'@'%'`));
+    cleanup(() => db.query(`DROP USER '${migrator.user}'@'%', '${worker.user}'@'%'`));
     await db.query(`GRANT ALL PRIVILEGES ON \`${name}\`.* TO '${migrator.user}'@'%'`);
 
     const mysqlEnv = (account: { user: string; password: string }) => ({
@@ -81,7 +79,7 @@ describe('compiled JavaScript with least-privilege accounts (the Docker commands
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-    cleanups.push(async () => child.kill('SIGKILL'));
+    cleanup(async () => child.kill('SIGKILL'));
 
     const id = userId(42);
     await produce(topic, [

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { uniqueName } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, headerText, produce, readTopic, waitForCaughtUp, type TestMessage } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
+import { collectCleanups } from '../support/cleanups';
 
 function mutated(n: number, mutate: (e: any) => void): Record<string, unknown> {
   const event: any = userUpsertEvent('user.created', userId(n));
@@ -60,14 +61,11 @@ const poison: Array<[string, unknown, string, RegExp]> = [
 ];
 
 describe('bad input: a clear record, nothing lost (spec §5)', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('dead-letters each poison message with its reason and keeps applying valid events', async () => {
     const db = await TestDatabase.create('dlq');
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     const topic = await createTopic('dlq', 2);
     const dlqTopic = `${topic}.dlq`;
     const groupId = uniqueName('dlq-group');
@@ -82,7 +80,7 @@ describe('bad input: a clear record, nothing lost (spec §5)', () => {
     await produce(topic, messages);
 
     const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     await waitForCaughtUp(groupId, topic);
 
     const rows = await db.users();
@@ -116,7 +114,7 @@ describe('bad input: a clear record, nothing lost (spec §5)', () => {
 
   it('dead-letters a row the database rejects, alone, and writes the rest of its batch', async () => {
     const db = await TestDatabase.create('dbreject');
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     // A stricter column than the contract: the database, not validation, rejects this row.
     await db.query('ALTER TABLE users MODIFY phone VARCHAR(5) NULL');
     const topic = await createTopic('dbreject', 1);
@@ -129,7 +127,7 @@ describe('bad input: a clear record, nothing lost (spec §5)', () => {
     await produce(topic, messages);
 
     const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     await waitForCaughtUp(groupId, topic);
     const rows = await db.users();
     assert.equal(rows.length, 39);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { freePort } from '../../src/common/free-port';
 import { projectRoot, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
+import { collectCleanups } from '../support/cleanups';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((ok) => {
@@ -15,14 +16,11 @@ function listening(port: number): Promise<boolean> {
 }
 
 describe('npm run demo', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('starts Kafka, migrates, shows rows arriving, and stops everything on Ctrl-C', async () => {
     const db = await TestDatabase.create('demo', { migrate: false });
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     const kafkaPort = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
       cwd: projectRoot,
@@ -43,7 +41,7 @@ describe('npm run demo', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-    cleanups.push(async () => {
+    cleanup(async () => {
       child.kill('SIGKILL');
       spawnSync('bash', ['scripts/kafka.sh', 'stop'], {
         cwd: projectRoot,

@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { kafkaBrokers, projectRoot, uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, endOffsets, produce, readTopic, waitForCaughtUp } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
+import { collectCleanups } from '../support/cleanups';
 
 describe('npm run dlq:redrive', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('sends dead letters back after a fix, once; a second redrive does nothing', async () => {
     const db = await TestDatabase.create('redrive');
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     await db.query('ALTER TABLE users MODIFY phone VARCHAR(5) NULL'); // the "bug" the fix removes
     const topic = await createTopic('redrive', 2);
     const dlqTopic = `${topic}.dlq`;
@@ -34,7 +32,7 @@ describe('npm run dlq:redrive', () => {
       { key: 'bad', value: '{not json' },
     ]);
     const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     await waitForCaughtUp(groupId, topic);
     await readTopic(dlqTopic, 3);
     assert.deepEqual(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { userEventStream } from '../support/event-stream';
 import { UserTableModel } from '../support/expected-table';
 import { projectRoot, uniqueName, waitFor } from '../support/services';
@@ -9,6 +9,7 @@ import { TcpProxy } from '../support/tcp-proxy';
 import { TestDatabase } from '../support/test-database';
 import { committedOffsets, createTopic, endOffsets, produce, TestKafka, waitForCaughtUp } from '../support/test-kafka';
 import { WorkerProcess, type WorkerSettings } from '../support/worker-process';
+import { collectCleanups } from '../support/cleanups';
 
 /** A topic filled with a realistic stream, its expected table, a database and a group. */
 async function scenario(prefix: string, users: number, partitions = 4) {
@@ -52,22 +53,19 @@ async function assertDlqEmpty(dlqTopic: string): Promise<void> {
 }
 
 describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('rides out a database outage of over 10 s: no commit, no dead letter, resumes by itself', async () => {
     const s = await scenario('dbdown', 2500);
-    cleanups.push(() => s.db.drop());
+    cleanup(() => s.db.drop());
     const proxy = await TcpProxy.start({ host: s.db.config.host, port: s.db.config.port });
-    cleanups.push(() => proxy.close());
+    cleanup(() => proxy.close());
     const worker = WorkerProcess.start({
       ...s.settings,
       mysql: { ...s.db.config, host: '127.0.0.1', port: proxy.port },
       env: { ...s.settings.env, WRITE_CHUNK_SIZE: '50', KAFKA_PARTITIONS_CONCURRENCY: '1' },
     });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
 
     await waitForRows(s.db, 200, worker);
     await proxy.cut();
@@ -96,18 +94,18 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
 
   it('loses nothing when killed with SIGKILL at three random moments during 20,000 events', async () => {
     const s = await scenario('sigkill', 5400);
-    cleanups.push(() => s.db.drop());
+    cleanup(() => s.db.drop());
     assert.ok(s.stream.length >= 20_000, `stream has ${s.stream.length} events`);
     const marks = [0.15, 0.45, 0.75].map((f) => Math.floor(s.expected.length * (f + Math.random() * 0.1)));
     for (const mark of marks) {
       const worker = WorkerProcess.start(s.settings);
-      cleanups.push(() => worker.stop('SIGKILL'));
+      cleanup(() => worker.stop('SIGKILL'));
       await waitForRows(s.db, mark, worker);
       const exit = await worker.stop('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL');
     }
     const last = WorkerProcess.start(s.settings);
-    cleanups.push(() => last.stop('SIGKILL'));
+    cleanup(() => last.stop('SIGKILL'));
     await waitForCaughtUp(s.settings.groupId, s.topic, 180_000);
     assert.deepEqual(await s.db.users(), s.expected);
     await assertDlqEmpty(s.settings.dlqTopic);
@@ -116,11 +114,11 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
 
   it('lets the surviving worker of a group finish when the other is killed', async () => {
     const s = await scenario('pair', 4000);
-    cleanups.push(() => s.db.drop());
+    cleanup(() => s.db.drop());
     const env = { ...s.settings.env, WRITE_CHUNK_SIZE: '100', KAFKA_PARTITIONS_CONCURRENCY: '1' };
     const a = WorkerProcess.start({ ...s.settings, env });
     const b = WorkerProcess.start({ ...s.settings, env });
-    cleanups.push(
+    cleanup(
       () => a.stop('SIGKILL'),
       () => b.stop('SIGKILL'),
     );
@@ -138,9 +136,9 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
 
   it('exits 0 within the bound on SIGTERM under load, and a restart ends with the correct table', async () => {
     const s = await scenario('sigterm', 5000);
-    cleanups.push(() => s.db.drop());
+    cleanup(() => s.db.drop());
     const worker = WorkerProcess.start({ ...s.settings, env: { ...s.settings.env, SHUTDOWN_TIMEOUT_MS: '10000' } });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     await waitForRows(s.db, 2000, worker);
     const started = Date.now();
     const exit = await worker.stop('SIGTERM');
@@ -150,7 +148,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     assert.ok(worker.messages(/^stopped$/).length === 1);
 
     const again = WorkerProcess.start(s.settings);
-    cleanups.push(() => again.stop('SIGKILL'));
+    cleanup(() => again.stop('SIGKILL'));
     await waitForCaughtUp(s.settings.groupId, s.topic, 180_000);
     assert.deepEqual(await s.db.users(), s.expected);
     await assertDlqEmpty(s.settings.dlqTopic);
@@ -159,13 +157,13 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
 
   it('stops promptly on SIGTERM during a database outage, committing nothing; a second signal exits at once', async () => {
     const s = await scenario('termdown', 1000, 1);
-    cleanups.push(() => s.db.drop());
+    cleanup(() => s.db.drop());
     const proxy = await TcpProxy.start({ host: s.db.config.host, port: s.db.config.port });
-    cleanups.push(() => proxy.close());
+    cleanup(() => proxy.close());
     await proxy.cut();
     const mysql = { ...s.db.config, host: '127.0.0.1', port: proxy.port };
     const worker = WorkerProcess.start({ ...s.settings, mysql });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     await worker.waitForLog(/failed; retrying/);
     const started = Date.now();
     const exit = await worker.stop('SIGTERM');
@@ -179,7 +177,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
 
     await proxy.restore();
     const impatient = WorkerProcess.start({ ...s.settings, mysql });
-    cleanups.push(() => impatient.stop('SIGKILL'));
+    cleanup(() => impatient.stop('SIGKILL'));
     await impatient.waitForLog(/^worker started$/);
     // Two different signals: a second identical one could merge with the first while pending.
     process.kill(impatient.pid, 'SIGTERM');
@@ -202,12 +200,12 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
         encoding: 'utf8',
       });
     assert.equal(script('start').status, 0);
-    cleanups.push(async () => script('stop'));
+    cleanup(async () => script('stop'));
     const brokers = `127.0.0.1:${port}`;
     const own = new TestKafka([brokers]);
     {
       const db = await TestDatabase.create('brokerrestart');
-      cleanups.push(() => db.drop());
+      cleanup(() => db.drop());
       const topic = await own.createTopic('brokerrestart', 4);
       const stream = userEventStream(3000, 7);
       await own.produce(topic, stream);
@@ -226,7 +224,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
         },
       };
       const worker = WorkerProcess.start(settings);
-      cleanups.push(() => worker.stop('SIGKILL'));
+      cleanup(() => worker.stop('SIGKILL'));
       await waitForRows(db, 300, worker);
       assert.equal(script('stop').status, 0);
       await new Promise((r) => setTimeout(r, 3000));

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { uniqueName, waitFor } from '../support/services';
 import { TcpProxy } from '../support/tcp-proxy';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
+import { collectCleanups } from '../support/cleanups';
 
 async function get(port: number, path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -19,16 +20,13 @@ function sample(metrics: string, name: string, labels = ''): number {
 }
 
 describe('health and metrics endpoints', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('reports liveness, readiness (flipping during a database outage) and moving metrics', async () => {
     const db = await TestDatabase.create('ops');
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     const proxy = await TcpProxy.start({ host: db.config.host, port: db.config.port });
-    cleanups.push(() => proxy.close());
+    cleanup(() => proxy.close());
     const topic = await createTopic('ops', 2);
     const groupId = uniqueName('ops-group');
     const worker = WorkerProcess.start({
@@ -37,7 +35,7 @@ describe('health and metrics endpoints', () => {
       groupId,
       dlqTopic: `${topic}.dlq`,
     });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     const port = Number((await worker.waitForLog(/^http server listening/)).port);
 
     assert.equal((await get(port, '/livez')).status, 200);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { mapUserEvent } from '../../src/domains/users/user.mapper';
 import { kafkaBrokers, projectRoot, uniqueName } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, endOffsets, readTopic, waitForCaughtUp } from '../support/test-kafka';
 import { WorkerProcess } from '../support/worker-process';
+import { collectCleanups } from '../support/cleanups';
 
 function produceCli(topic: string, ...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/produce.ts', ...args], {
@@ -16,10 +17,7 @@ function produceCli(topic: string, ...args: string[]) {
 }
 
 describe('npm run produce', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('sends a sample event keyed by the user id', async () => {
     const topic = await createTopic('produce');
@@ -52,11 +50,11 @@ describe('npm run produce', () => {
     assert.deepEqual([...types].sort(), ['user.created', 'user.deleted', 'user.updated']);
 
     const db = await TestDatabase.create('generate');
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     const groupId = uniqueName('generate-group');
     const dlqTopic = `${topic}.dlq`;
     const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     await waitForCaughtUp(groupId, topic);
     const rows = await db.users();
     assert.ok(rows.length > 0 && rows.length <= 40, `${rows.length} rows for 40 users`);

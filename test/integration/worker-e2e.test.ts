@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { uniqueName } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
+import { collectCleanups } from '../support/cleanups';
 
 /** One worker run against its own topic, group and database. */
 async function setup(prefix: string, partitions = 1) {
@@ -14,16 +15,13 @@ async function setup(prefix: string, partitions = 1) {
 }
 
 describe('worker end to end (real Kafka, real MariaDB, worker as its own process)', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+  const cleanup = collectCleanups();
 
   it('follows the seed checklist: create, update, delete', async () => {
     const { db, topic, dlqTopic, groupId } = await setup('seed');
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     const id = '507f1f77bcf86cd799439011';
 
     const created = userUpsertEvent('user.created', id, {
@@ -92,7 +90,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
 
   it('survives replays, late and stale events, restores and deletes of unknown users', async () => {
     const { db, topic, dlqTopic, groupId } = await setup('replay', 4);
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     const ev = [];
     for (let n = 1; n <= 30; n++) {
       const id = userId(n);
@@ -141,7 +139,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     await produce(topic, ev);
 
     const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
-    cleanups.push(() => worker.stop('SIGKILL'));
+    cleanup(() => worker.stop('SIGKILL'));
     await waitForCaughtUp(groupId, topic);
     const table = await db.users();
     const byId = new Map(table.map((r) => [r.user_id, r]));
@@ -161,7 +159,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     // A new deployment (new group id) rebuilds from the earliest offset over the same table.
     const replayGroup = uniqueName('replay-again');
     const again = WorkerProcess.start({ mysql: db.config, topic, groupId: replayGroup, dlqTopic });
-    cleanups.push(() => again.stop('SIGKILL'));
+    cleanup(() => again.stop('SIGKILL'));
     await waitForCaughtUp(replayGroup, topic);
     assert.deepEqual(await db.users(), table, 'a full replay leaves every column of every row identical');
     assert.equal((await again.stop('SIGTERM')).code, 0);
@@ -169,7 +167,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
 
   it('refuses to start on bad configuration, naming every bad variable, without leaking the password', async () => {
     const db = await TestDatabase.create('badconfig', { migrate: false });
-    cleanups.push(() => db.drop());
+    cleanup(() => db.drop());
     const worker = WorkerProcess.start({
       mysql: { ...db.config, password: 'p4ssw0rd-secret' },
       topic: 'unused',
@@ -195,13 +193,13 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     const tables = [];
     for (const tz of ['UTC', 'America/New_York', 'Asia/Kolkata']) {
       const { db, topic, dlqTopic, groupId } = await setup('tz');
-      cleanups.push(() => db.drop());
+      cleanup(() => db.drop());
       await produce(
         topic,
         events.map((value) => ({ key: userId(7), value })),
       );
       const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic, env: { TZ: tz } });
-      cleanups.push(() => worker.stop('SIGKILL'));
+      cleanup(() => worker.stop('SIGKILL'));
       await waitForCaughtUp(groupId, topic);
       tables.push(await db.users());
       await worker.stop('SIGTERM');
