@@ -23,10 +23,15 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
       min: 0,
       max: mysql.poolSize,
       afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
-        conn.query(
-          "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'",
-          (err: Error | null) => done(err, conn),
-        );
+        // The table's collation for literals too: joins against derived tables of parameters then
+        // never mix collations (MySQL 8 defaults connections to utf8mb4_0900_ai_ci).
+        conn.query('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci', (namesErr: Error | null) => {
+          if (namesErr) return done(namesErr, conn);
+          conn.query(
+            "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'",
+            (err: Error | null) => done(err, conn),
+          );
+        });
       },
     },
     extensions: [SnapshotMigrator],

@@ -42,4 +42,15 @@ describe('the real database through MikroORM', () => {
     const [raw] = await db.users();
     assert.equal(raw?.updated_at, '2025-01-15 10:30:00.654321');
   });
+
+  it('opens sessions in strict mode, UTC, with the table collation', async () => {
+    const [session] = await orm.em
+      .getConnection()
+      .execute<Array<{ c: string; m: string; tz: string }>>(
+        'SELECT @@collation_connection c, @@sql_mode m, @@time_zone tz',
+      );
+    assert.equal(session?.c, 'utf8mb4_unicode_ci');
+    assert.match(session?.m ?? '', /STRICT_ALL_TABLES/);
+    assert.equal(session?.tz, '+00:00');
+  });
 });
