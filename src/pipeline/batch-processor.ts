@@ -40,6 +40,7 @@ export interface BatchProcessorDeps {
 interface Entry {
   record: SourceRecord;
   command?: DomainCommand;
+  module?: DomainModule;
   letter?: DeadLetter;
   outcome?: RecordOutcome;
 }
@@ -66,8 +67,8 @@ export class BatchProcessor {
 
     const byModule = new Map<DomainModule, Entry[]>();
     for (const entry of entries) {
-      if (!entry.command) continue;
-      const module = this.deps.registry.moduleFor(entry.command.eventType) as DomainModule;
+      const { module } = entry;
+      if (!module) continue;
       const list = byModule.get(module);
       if (list) list.push(entry);
       else byModule.set(module, [entry]);
@@ -105,7 +106,7 @@ export class BatchProcessor {
           'event_type',
         );
       }
-      return { record, command: module.map(envelope, { receivedAt }) };
+      return { record, module, command: module.map(envelope, { receivedAt }) };
     } catch (err) {
       // A mapper bug on odd input must not stall the partition: the record is kept as a dead letter.
       const letter: DeadLetter =

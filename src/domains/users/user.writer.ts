@@ -63,23 +63,15 @@ export function planRounds(commands: readonly UserCommand[]): Round[] {
   const rounds: Round[] = [];
   let kind: Round['kind'] = commands[0]?.kind ?? 'upsert';
   while (queues.size > 0) {
-    if (kind === 'upsert') {
-      const taken: UserUpsert[] = [];
-      for (const [key, queue] of queues) {
-        while (queue[0]?.kind === 'upsert') taken.push(queue.shift() as UserUpsert);
-        if (queue.length === 0) queues.delete(key);
-      }
-      if (taken.length > 0) rounds.push({ kind, commands: byKey(taken) });
-      kind = 'delete';
-    } else {
-      const taken: UserDelete[] = [];
-      for (const [key, queue] of queues) {
-        if (queue[0]?.kind === 'delete') taken.push(queue.shift() as UserDelete);
-        if (queue.length === 0) queues.delete(key);
-      }
-      if (taken.length > 0) rounds.push({ kind, commands: byKey(taken) });
-      kind = 'upsert';
+    // Upserts: every leading one of a key (applied in order); deletes: one per key.
+    const limit = kind === 'upsert' ? Infinity : 1;
+    const taken: UserCommand[] = [];
+    for (const [key, queue] of queues) {
+      for (let n = 0; n < limit && queue[0]?.kind === kind; n++) taken.push(queue.shift() as UserCommand);
+      if (queue.length === 0) queues.delete(key);
     }
+    if (taken.length > 0) rounds.push({ kind, commands: byKey(taken) } as Round);
+    kind = kind === 'upsert' ? 'delete' : 'upsert';
   }
   return rounds;
 }
