@@ -68,9 +68,19 @@ describe('health and metrics endpoints', () => {
 
     await proxy.cut();
     await produce(topic, [{ key: userId(3), value: userUpsertEvent('user.created', userId(3)) }]);
-    await waitFor('not ready during the outage', async () => (await get(port, '/readyz')).status === 503, 30_000);
-    const down = JSON.parse((await get(port, '/readyz')).body) as { checks: Record<string, boolean> };
-    assert.equal(down.checks.database_writes_ok, false);
+    // The reachability probe and the failing write notice the outage independently; wait for both.
+    let down = { status: 0, checks: {} as Record<string, boolean> };
+    await waitFor(
+      'not ready, with failing writes, during the outage',
+      async () => {
+        const res = await get(port, '/readyz');
+        down = { status: res.status, checks: (JSON.parse(res.body) as { checks: Record<string, boolean> }).checks };
+        return down.checks.database_writes_ok === false && down.checks.database_reachable === false;
+      },
+      30_000,
+    );
+    assert.equal(down.status, 503);
+    assert.equal(down.checks.kafka_group_joined, true);
     assert.equal((await get(port, '/livez')).status, 200, 'alive while waiting for the database');
     metrics = (await get(port, '/metrics')).body;
     assert.ok(sample(metrics, 'worker_retries_total', 'target="database"') >= 1);
