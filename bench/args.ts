@@ -16,6 +16,8 @@ export interface BenchOptions {
   rate: number | null;
   /** Steady-rate mode: seconds of producing. */
   duration: number | null;
+  /** Steady-rate mode: first seconds of producing left out of the steady quantiles (start-up transient). */
+  warmup: number;
   /** Report the worker's peak RSS (VmHWM). */
   memory: boolean;
   /** Where the JSON results go. */
@@ -42,19 +44,22 @@ export const USAGE = `usage: npm run bench -- [options]
   --seed S          stream generator seed (default 1)
   --rate R          steady-rate mode: produce R events/s while the worker runs (needs --duration)
   --duration S      steady-rate mode: seconds of producing
+  --warmup S        steady-rate mode: first seconds left out of the steady p50/p99 (default 5;
+                    the whole run's p99 is printed too)
   --memory          also report the worker's peak RSS (VmHWM)
   --out FILE        results file (default bench/results.json)
   --only LIST       measure only these of W,B,D,K (e.g. --only W)
   --help            this text`;
 
-const INTEGER_FLAGS = ['events', 'users', 'partitions', 'baseline', 'seed', 'rate', 'duration'] as const;
+const INTEGER_FLAGS = ['events', 'users', 'partitions', 'baseline', 'seed', 'rate', 'duration', 'warmup'] as const;
 type IntegerFlag = (typeof INTEGER_FLAGS)[number];
 
-function positiveInteger(flag: string, raw: string | undefined): number {
+function integerArgument(flag: string, raw: string | undefined): number {
   if (raw === undefined || raw.startsWith('--')) throw new UsageError(`--${flag} needs a value`);
   const value = Number(raw.replace(/_/g, ''));
-  if (!/^\d[\d_]*$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`--${flag} must be a positive integer, got "${raw}"`);
+  const least = flag === 'warmup' ? 0 : 1;
+  if (!/^\d[\d_]*$/.test(raw) || !Number.isSafeInteger(value) || value < least) {
+    throw new UsageError(`--${flag} must be ${least === 0 ? 'a non-negative' : 'a positive'} integer, got "${raw}"`);
   }
   return value;
 }
@@ -82,7 +87,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | null {
       only = parseOnly(inline ?? argv[++i]);
     } else if ((INTEGER_FLAGS as readonly string[]).includes(flag) && name?.startsWith('--')) {
       if (given[flag as IntegerFlag] !== undefined) throw new UsageError(`--${flag} is given twice`);
-      given[flag as IntegerFlag] = positiveInteger(flag, inline ?? argv[++i]);
+      given[flag as IntegerFlag] = integerArgument(flag, inline ?? argv[++i]);
     } else {
       throw new UsageError(`unknown argument "${arg}"`);
     }
@@ -118,5 +123,10 @@ function validate(
   const partitions = given.partitions ?? 4;
   if (partitions > 256) throw new UsageError(`--partitions ${partitions} is more than 256`);
   const baselineEvents = Math.min(given.baseline ?? 20_000, events);
-  return { events, users, partitions, baselineEvents, seed: given.seed ?? 1, rate, duration, memory, out };
+  const warmup = given.warmup ?? 5;
+  if (given.warmup !== undefined && rate === null) throw new UsageError('--warmup needs --rate and --duration');
+  if (duration !== null && warmup >= duration) {
+    throw new UsageError(`--warmup ${warmup} must be shorter than --duration ${duration}`);
+  }
+  return { events, users, partitions, baselineEvents, seed: given.seed ?? 1, rate, duration, warmup, memory, out };
 }

@@ -55,7 +55,7 @@ async function bench(options: BenchOptions, broker: Broker): Promise<BenchResult
   const topic = await createTopic(kafka, 'bench-user', options.partitions);
   if (options.rate !== null) {
     results.figures.latency = await timed(`latency at ${options.rate} events/s`, () =>
-      measureLatency(kafka, topic, options.partitions, stream, options.rate as number),
+      measureLatency(kafka, topic, options.partitions, stream, options.rate as number, options.warmup),
     );
   } else {
     await timed('producing the stream', () => produceAll(kafka, topic, stream.messages));
