@@ -1,13 +1,13 @@
-import { IsolationLevel, LockMode } from '@mikro-orm/core';
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
-import { GUARDED_UPDATE_COLUMNS, STALE_UPSERT_SQL, toUserColumns } from './user.columns';
-import { UserSchema } from './user.entity';
+import { lockUsersSql, softDeleteUsersSql, upsertUsersSql } from './user.sql';
 import type { UserCommand, UserDelete, UserUpsert } from './user.events';
 import { decide, nextState, type StoredUser, type UserOutcome } from './user.rules';
 
 /**
  * Writes a chunk of user commands in one transaction: one locking read of the guard state,
- * then one multi-row statement per run of same-kind commands. Same table as applying the
+ * then one multi-row statement per run of same-kind commands, each built as text once
+ * (user.sql.ts) and run through the EntityManager. Same table as applying the
  * commands one by one in order; returns each command's outcome.
  */
 export async function writeUsers(em: EntityManager, commands: readonly UserCommand[]): Promise<UserOutcome[]> {
@@ -35,15 +35,18 @@ export async function writeUsers(em: EntityManager, commands: readonly UserComma
 }
 
 async function lockStoredState(tx: EntityManager, ids: string[]): Promise<Map<string, StoredUser>> {
-  const rows = await tx
-    .createQueryBuilder(UserSchema)
-    .select(['userId', 'version', 'eventTimestamp', 'deletedAt'])
-    .where({ userId: { $in: ids } })
-    .setLockMode(LockMode.PESSIMISTIC_WRITE)
-    .execute('all', true);
+  const rows = await tx.execute<LockedRow[]>(lockUsersSql(ids), [], 'all');
   return new Map(
-    rows.map((r) => [r.userId, { version: r.version, eventTimestamp: r.eventTimestamp, deletedAt: r.deletedAt }]),
+    rows.map((r) => [r.user_id, { version: r.version, eventTimestamp: r.event_timestamp, deletedAt: r.deleted_at }]),
   );
+}
+
+/** A row of the locking read (DATETIME(6) comes back as text). */
+interface LockedRow {
+  user_id: string;
+  version: number;
+  event_timestamp: string | null;
+  deleted_at: string | null;
 }
 
 type Round = { kind: 'upsert'; commands: UserUpsert[] } | { kind: 'delete'; commands: UserDelete[] };
@@ -82,35 +85,9 @@ function byKey<T extends UserCommand>(commands: T[]): T[] {
 }
 
 async function upsertRows(tx: EntityManager, commands: readonly UserUpsert[]): Promise<void> {
-  // Built with the EntityManager's knex and run in its transaction: the same INSERT … ON
-  // DUPLICATE KEY UPDATE that qb.insert().onConflict().merge() gives, without the ORM's
-  // per-row property renaming (16 % of the worker's CPU in a profile).
-  const knex = tx.getKnex();
-  const merge: Record<string, unknown> = {};
-  for (const column of GUARDED_UPDATE_COLUMNS) {
-    merge[column] = knex.raw(`IF(${STALE_UPSERT_SQL}, ??, VALUES(??))`, [column, column]);
-  }
-  const query = knex(UserSchema.meta.tableName)
-    .insert(commands.map((c) => toUserColumns(c.row)))
-    .onConflict('user_id')
-    .merge(merge);
-  await tx.execute(query, [], 'run');
+  await tx.execute(upsertUsersSql(commands.map((c) => c.row)), [], 'run');
 }
 
 async function softDelete(tx: EntityManager, commands: readonly UserDelete[]): Promise<void> {
-  // One joined UPDATE for the whole round; deleted_at keeps an earlier delete's value.
-  const rows = commands.map(
-    () =>
-      'SELECT ? AS user_id, ? AS event_id, CAST(? AS DATETIME(6)) AS event_timestamp, CAST(? AS DATETIME(6)) AS deleted_at',
-  );
-  const params = commands.flatMap((c) => [c.entityId, c.eventId, c.eventTimestamp, c.deletedAt]);
-  await tx.execute(
-    `UPDATE \`users\` u JOIN (${rows.join(' UNION ALL ')}) d ON u.\`user_id\` = d.user_id
-     SET u.\`deleted_at\` = COALESCE(u.\`deleted_at\`, d.deleted_at),
-         u.\`event_id\` = d.event_id,
-         u.\`event_timestamp\` = d.event_timestamp
-     WHERE (d.event_timestamp < u.\`event_timestamp\`) IS NOT TRUE`,
-    params,
-    'run',
-  );
+  await tx.execute(softDeleteUsersSql(commands), [], 'run');
 }
