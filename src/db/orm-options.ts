@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from '@mikro-orm/mysql';
+import { format } from 'mysql2';
 import { SnapshotMigrator } from './snapshot-migrator';
 import type { MysqlConfig } from '../config';
 import { domainEntities } from '../domains';
@@ -34,6 +35,7 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
         });
       },
     },
+    driverOptions: { connection: { queryFormat: formatOnlyWithValues } },
     extensions: [SnapshotMigrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
@@ -53,6 +55,21 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
     debug: false,
     ...rest,
   });
+}
+
+/**
+ * The driver's query formatting, minus its scan of SQL that has no values: MikroORM (and the
+ * writers) hand it finished text, and scanning a multi-row statement for placeholders again cost
+ * 4-5 % of the worker's CPU. With values it formats exactly as the driver's default does.
+ */
+function formatOnlyWithValues(
+  this: { config?: { stringifyObjects?: boolean } },
+  sql: string,
+  values: unknown,
+  timezone?: string,
+): string {
+  if (values === undefined || (Array.isArray(values) && values.length === 0)) return sql;
+  return format(sql, values as Parameters<typeof format>[1], this.config?.stringifyObjects ?? false, timezone as never);
 }
 
 interface RawConnection {
