@@ -6,6 +6,7 @@ import { noopObserver, type PipelineObserver } from '../pipeline/pipeline-observ
 import type { SourceRecord } from '../pipeline/source-record';
 
 const SUBSCRIBE_ATTEMPTS = 20;
+const MID_BATCH_COMMIT_INTERVAL_MS = 1000;
 
 /** Settings of the consuming loop. */
 export interface TopicConsumerOptions {
@@ -73,8 +74,11 @@ export class TopicConsumer {
     await this.consumer.connect();
     await this.subscribe();
     await this.consumer.run({
+      // kafkajs commits what was resolved at the end of every batch; within a long batch (a
+      // replay) commitOffsetsIfNecessary commits at most once per interval. A commit per slice
+      // cost a broker round trip per slice: 10 % of the consumer's time in a profile.
       autoCommit: true,
-      autoCommitThreshold: 1,
+      autoCommitInterval: MID_BATCH_COMMIT_INTERVAL_MS,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),

@@ -43,7 +43,7 @@ describe('the real database through MikroORM', () => {
     assert.equal(raw?.updated_at, '2025-01-15 10:30:00.654321');
   });
 
-  it('opens sessions in strict mode, UTC, with the table collation', async () => {
+  it('opens sessions in strict mode, UTC, READ COMMITTED, with the table collation', async () => {
     const [session] = await orm.em
       .getConnection()
       .execute<Array<{ c: string; m: string; tz: string }>>(
@@ -52,5 +52,11 @@ describe('the real database through MikroORM', () => {
     assert.equal(session?.c, 'utf8mb4_unicode_ci');
     assert.match(session?.m ?? '', /STRICT_ALL_TABLES/);
     assert.equal(session?.tz, '+00:00');
+    // MySQL 8 names it transaction_isolation, MariaDB 10.11 only tx_isolation.
+    const isolation = await orm.em
+      .getConnection()
+      .execute<Array<{ i: string }>>('SELECT @@transaction_isolation i')
+      .catch(() => orm.em.getConnection().execute<Array<{ i: string }>>('SELECT @@tx_isolation i'));
+    assert.equal(isolation[0]?.i, 'READ-COMMITTED');
   });
 });

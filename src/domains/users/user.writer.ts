@@ -1,4 +1,3 @@
-import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { lockUsersSql, softDeleteUsersSql, upsertUsersSql } from './user.sql';
 import type { UserCommand, UserDelete, UserUpsert } from './user.events';
@@ -12,26 +11,24 @@ import { decide, nextState, type StoredUser, type UserOutcome } from './user.rul
  */
 export async function writeUsers(em: EntityManager, commands: readonly UserCommand[]): Promise<UserOutcome[]> {
   if (commands.length === 0) return [];
-  // READ COMMITTED: the locking read takes no gap locks on ids not yet stored, so two partitions
-  // inserting new users do not deadlock; rows are locked in key order (rounds are sorted).
-  return em.transactional(
-    async (tx) => {
-      const state = await lockStoredState(tx, [...new Set(commands.map((c) => c.entityId))]);
-      const outcomes = commands.map((command) => {
-        const stored = state.get(command.entityId);
-        const outcome = decide(stored, command);
-        if (outcome === 'applied') state.set(command.entityId, nextState(stored, command));
-        return outcome;
-      });
-      // The SQL guards decide again on their own; the prediction above only labels outcomes.
-      for (const round of planRounds(commands.filter((_, i) => outcomes[i] !== 'missing'))) {
-        if (round.kind === 'upsert') await upsertRows(tx, round.commands);
-        else await softDelete(tx, round.commands);
-      }
-      return outcomes;
-    },
-    { isolationLevel: IsolationLevel.READ_COMMITTED },
-  );
+  // The session is READ COMMITTED (orm-options): the locking read takes no gap locks on ids not
+  // yet stored, so two partitions inserting new users do not deadlock; rows are locked in key
+  // order (rounds are sorted).
+  return em.transactional(async (tx) => {
+    const state = await lockStoredState(tx, [...new Set(commands.map((c) => c.entityId))]);
+    const outcomes = commands.map((command) => {
+      const stored = state.get(command.entityId);
+      const outcome = decide(stored, command);
+      if (outcome === 'applied') state.set(command.entityId, nextState(stored, command));
+      return outcome;
+    });
+    // The SQL guards decide again on their own; the prediction above only labels outcomes.
+    for (const round of planRounds(commands.filter((_, i) => outcomes[i] !== 'missing'))) {
+      if (round.kind === 'upsert') await upsertRows(tx, round.commands);
+      else await softDelete(tx, round.commands);
+    }
+    return outcomes;
+  });
 }
 
 async function lockStoredState(tx: EntityManager, ids: string[]): Promise<Map<string, StoredUser>> {
