@@ -54,9 +54,19 @@ export class BatchProcessor {
   readonly counts: OutcomeCounts = { applied: 0, stale: 0, missing: 0, tombstone: 0, dead_lettered: 0 };
 
   private readonly observer: PipelineObserver;
+  /** Whether each outcome's log line is enabled: per-event lines are not even built when off. */
+  private readonly logged: Record<RecordOutcome, boolean>;
 
   constructor(private readonly deps: BatchProcessorDeps) {
     this.observer = deps.observer ?? noopObserver;
+    const on = (level: string): boolean => deps.logger.isLevelEnabled(level);
+    this.logged = {
+      applied: on(deps.eventLogLevel),
+      stale: on('debug'),
+      missing: on('warn'),
+      tombstone: on('debug'),
+      dead_lettered: on('warn'),
+    };
   }
 
   /** Processes one slice; returns one outcome per record, in order. */
@@ -169,6 +179,7 @@ export class BatchProcessor {
   private report({ record, command, letter, outcome = 'dead_lettered' }: Entry): void {
     this.counts[outcome]++;
     this.observer.recordDone(outcome, command?.eventType, letter?.reason);
+    if (!this.logged[outcome]) return;
     const log = this.deps.logger;
     const where = { partition: record.partition, offset: record.offset };
     if (outcome === 'tombstone') {
