@@ -107,7 +107,7 @@ function readMysql(r: EnvReader): MysqlConfig {
     user: r.string('MYSQL_USER', 'analytics'),
     password: r.secret('MYSQL_PASSWORD', 'analytics123'),
     database: r.string('MYSQL_DATABASE', 'analytics'),
-    poolSize: r.int('MYSQL_POOL_SIZE', 4, 1, 100),
+    poolSize: r.int('MYSQL_POOL_SIZE', 5, 1, 100),
   };
 }
 
@@ -129,7 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
       groupId: r.string('KAFKA_GROUP_ID', 'mysql-analytics-service'),
       dlqTopic: r.string('KAFKA_DLQ_TOPIC', 'user.dlq'),
       clientId: r.string('KAFKA_CLIENT_ID', 'mysql-analytics-worker'),
-      partitionsConsumedConcurrently: r.int('KAFKA_PARTITIONS_CONCURRENCY', 2, 1, 64),
+      partitionsConsumedConcurrently: r.int('KAFKA_PARTITIONS_CONCURRENCY', 4, 1, 64),
       sessionTimeoutMs: r.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     },
     mysql: readMysql(r),
