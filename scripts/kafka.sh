@@ -10,7 +10,8 @@
 # Environment: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
 #              KAFKA_DATA_DIR (.tmp/kafka-<port>), KAFKA_HEAP (-Xmx512m -Xms512m),
 #              KAFKA_VERSION (3.9.1), KAFKA_START_TIMEOUT (60 seconds),
-#              KAFKA_KEEP_DATA=1 (start: restart on the existing data dir instead of a fresh one).
+#              KAFKA_KEEP_DATA=1 (start: restart on the existing data dir instead of a fresh one),
+#              KAFKA_EXTRA_PROPERTIES (lines of key=value appended to server.properties).
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -143,6 +144,9 @@ transaction.state.log.min.isr=1
 auto.create.topics.enable=true
 group.initial.rebalance.delay.ms=0
 EOF
+  if [[ -n "${KAFKA_EXTRA_PROPERTIES:-}" ]]; then
+    printf '%s\n' "${KAFKA_EXTRA_PROPERTIES}" >>"${PROPS_FILE}"
+  fi
   cat >"${LOG4J_FILE}" <<EOF
 log4j.rootLogger=INFO, file
 log4j.appender.file=org.apache.log4j.FileAppender

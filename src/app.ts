@@ -78,6 +78,7 @@ export class App {
 
     this.cleanups.push({ name: 'consumer', run: () => consumer.stop() });
     await consumer.start();
+    if (consumer.hasFailed) return; // onFatal is already exiting the process
     logger.info(
       { topic: config.kafka.topic, groupId: config.kafka.groupId, eventTypes: registry.eventTypes },
       'worker started',

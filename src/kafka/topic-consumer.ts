@@ -25,6 +25,7 @@ export class TopicConsumer {
   private readonly consumer: Consumer;
   private stopping = false;
   private joined = false;
+  private failed = false;
 
   constructor(
     kafka: Kafka,
@@ -60,8 +61,16 @@ export class TopicConsumer {
       const { error, restart } = event.payload;
       this.joined = false;
       this.logger.error({ err: describeError(error), restart }, 'consumer crashed');
-      if (!restart && !this.stopping) this.onFatal(error);
+      if (!restart && !this.stopping) {
+        this.failed = true;
+        this.onFatal(error);
+      }
     });
+  }
+
+  /** True once kafkajs has given up on the consumer (the process is on its way out). */
+  get hasFailed(): boolean {
+    return this.failed;
   }
 
   /** True once the consumer has joined its group. */

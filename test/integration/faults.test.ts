@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { userEventStream } from '../support/event-stream';
 import { UserTableModel } from '../support/expected-table';
-import { projectRoot, uniqueName, waitFor } from '../support/services';
+import { PrivateBroker } from '../support/private-broker';
+import { uniqueName, waitFor } from '../support/services';
 import { TcpProxy } from '../support/tcp-proxy';
 import { TestDatabase } from '../support/test-database';
 import { committedOffsets, createTopic, endOffsets, produce, TestKafka, waitForCaughtUp } from '../support/test-kafka';
@@ -186,22 +185,9 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
   });
 
   it('goes on after the Kafka broker restarts mid-stream', async () => {
-    // A broker of its own: the shared one serves the other test files.
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const kafkaEnv = {
-      ...process.env,
-      KAFKA_PORT: String(port),
-      KAFKA_CONTROLLER_PORT: String(port + 1),
-      KAFKA_DATA_DIR: join(projectRoot, '.tmp', `kafka-restart-${port}`),
-    };
-    const script = (cmd: string, extra: Record<string, string> = {}) =>
-      spawnSync('bash', [join(projectRoot, 'scripts/kafka.sh'), cmd], {
-        env: { ...kafkaEnv, ...extra },
-        encoding: 'utf8',
-      });
-    assert.equal(script('start').status, 0);
-    cleanup(async () => script('stop'));
-    const brokers = `127.0.0.1:${port}`;
+    const broker = PrivateBroker.start('restart');
+    cleanup(async () => broker.dispose());
+    const { brokers } = broker;
     const own = new TestKafka([brokers]);
     {
       const db = await TestDatabase.create('brokerrestart');
@@ -226,9 +212,9 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
       const worker = WorkerProcess.start(settings);
       cleanup(() => worker.stop('SIGKILL'));
       await waitForRows(db, 300, worker);
-      assert.equal(script('stop').status, 0);
+      broker.stop();
       await new Promise((r) => setTimeout(r, 3000));
-      assert.equal(script('start', { KAFKA_KEEP_DATA: '1' }).status, 0);
+      broker.restart();
       await own.waitForCaughtUp(settings.groupId, topic, 180_000);
       assert.deepEqual(await db.users(), expected);
       assert.equal(worker.exitedCode(), null, `the worker is still running (stderr: ${worker.stderr.slice(-300)})`);
