@@ -59,4 +59,11 @@ describe('the real database through MikroORM', () => {
       .catch(() => orm.em.getConnection().execute<Array<{ i: string }>>('SELECT @@tx_isolation i'));
     assert.equal(isolation[0]?.i, 'READ-COMMITTED');
   });
+
+  it('still formats queries that carry values (knex bindings reach the driver)', async () => {
+    const result = (await orm.em.getKnex().raw('SELECT ? AS v, ? AS w, ? AS n', ["it's ?", 3, null])) as unknown as [
+      Array<Record<string, unknown>>,
+    ];
+    assert.deepEqual({ ...result[0][0] }, { v: "it's ?", w: 3, n: null });
+  });
 });
