@@ -2,15 +2,10 @@
 import mysql from 'mysql2/promise';
 import type { MysqlConfig } from '../src/config';
 import type { User } from '../src/domains/users/user.entity';
-import { GUARDED_UPDATE_COLUMNS, STALE_UPSERT_SQL, USER_COLUMNS } from '../src/domains/users/user.columns';
+import type { SqlValue } from '../src/db/sql-literal';
+import { USER_COLUMNS } from '../src/domains/users/user.columns';
 import type { UserDelete } from '../src/domains/users/user.events';
-
-/** A statement parameter: every `users` column is text, a number or NULL. */
-export type SqlValue = string | number | null;
-
-const ON_CONFLICT = GUARDED_UPDATE_COLUMNS.map(
-  (c) => `\`${c}\` = IF(${STALE_UPSERT_SQL}, \`${c}\`, VALUES(\`${c}\`))`,
-).join(', ');
+import { USERS_ON_DUPLICATE_KEY_UPDATE } from '../src/domains/users/user.sql';
 const ROW_PLACEHOLDERS = `(${USER_COLUMNS.map(() => '?').join(', ')})`;
 
 /** A mysql2 pool on one database with the worker's session settings (strict mode, UTC). */
@@ -37,7 +32,7 @@ export function createPool(config: MysqlConfig, connections: number): mysql.Pool
 /** A guarded multi-row `INSERT … ON DUPLICATE KEY UPDATE` for `rows` rows (placeholders only). */
 export function upsertSql(rows: number): string {
   const columns = USER_COLUMNS.map(([c]) => `\`${c}\``).join(', ');
-  return `INSERT INTO \`users\` (${columns}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')} ON DUPLICATE KEY UPDATE ${ON_CONFLICT}`;
+  return `INSERT INTO \`users\` (${columns}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')}${USERS_ON_DUPLICATE_KEY_UPDATE}`;
 }
 
 /** The parameters of one row of upsertSql, from a mapped User. */

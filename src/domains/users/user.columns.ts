@@ -1,7 +1,5 @@
+import type { SqlValue } from '../../db/sql-literal';
 import type { User } from './user.entity';
-
-/** A value of a `users` column as sent to and read from the server. */
-export type UserColumnValue = string | number | null;
 
 /** The columns of `users` in table order, with the row property each holds. */
 export const USER_COLUMNS: ReadonlyArray<readonly [column: string, property: keyof User]> = [
@@ -20,8 +18,8 @@ export const USER_COLUMNS: ReadonlyArray<readonly [column: string, property: key
 ];
 
 /** The row keyed by column name (what the server stores and `SELECT *` returns). */
-export function toUserColumns(user: User): Record<string, UserColumnValue> {
-  const row: Record<string, UserColumnValue> = {};
+export function toUserColumns(user: User): Record<string, SqlValue> {
+  const row: Record<string, SqlValue> = {};
   for (const [column, property] of USER_COLUMNS) row[column] = user[property];
   return row;
 }

@@ -7,8 +7,11 @@ const TABLE = sqlIdentifier('users');
 
 const UPSERT_HEAD = `INSERT INTO ${TABLE} (${USER_COLUMNS.map(([c]) => sqlIdentifier(c)).join(', ')}) VALUES `;
 
-// Assignment order matters (see GUARDED_UPDATE_COLUMNS); user_id and created_at are never assigned.
-const UPSERT_TAIL = ` ON DUPLICATE KEY UPDATE ${GUARDED_UPDATE_COLUMNS.map((c) => {
+/**
+ * The conflict policy of spec §3: every column but user_id and created_at, each kept when the
+ * incoming row is stale; assignment order matters (see GUARDED_UPDATE_COLUMNS).
+ */
+export const USERS_ON_DUPLICATE_KEY_UPDATE = ` ON DUPLICATE KEY UPDATE ${GUARDED_UPDATE_COLUMNS.map((c) => {
   const column = sqlIdentifier(c);
   return `${column} = IF(${STALE_UPSERT_SQL}, ${column}, VALUES(${column}))`;
 }).join(', ')}`;
@@ -26,7 +29,7 @@ export function upsertUsersSql(rows: readonly User[]): string {
     for (let c = 0; c < USER_COLUMNS.length; c++) row[c] = user[(USER_COLUMNS[c] as (typeof USER_COLUMNS)[0])[1]];
     values[r] = sqlTuple(row);
   }
-  return UPSERT_HEAD + values.join(', ') + UPSERT_TAIL;
+  return UPSERT_HEAD + values.join(', ') + USERS_ON_DUPLICATE_KEY_UPDATE;
 }
 
 /**
