@@ -1,13 +1,15 @@
 import type { EntityManager } from '@mikro-orm/mysql';
+import { coalesceUpserts } from './user.coalesce';
 import { lockUsersSql, softDeleteUsersSql, upsertUsersSql } from './user.sql';
 import type { UserCommand, UserDelete, UserUpsert } from './user.events';
 import { decide, nextState, type StoredUser, type UserOutcome } from './user.rules';
 
 /**
  * Writes a chunk of user commands in one transaction: one locking read of the guard state,
- * then one multi-row statement per run of same-kind commands, each built as text once
- * (user.sql.ts) and run through the EntityManager. Same table as applying the
- * commands one by one in order; returns each command's outcome.
+ * then one multi-row statement per run of same-kind commands (a key's run of upserts folded
+ * into one row where that is exact, user.coalesce.ts), each built as text once (user.sql.ts)
+ * and run through the EntityManager. Same table as applying the commands one by one in
+ * order; returns each command's outcome.
  */
 export async function writeUsers(em: EntityManager, commands: readonly UserCommand[]): Promise<UserOutcome[]> {
   if (commands.length === 0) return [];
@@ -16,14 +18,21 @@ export async function writeUsers(em: EntityManager, commands: readonly UserComma
   // order (rounds are sorted).
   return em.transactional(async (tx) => {
     const state = await lockStoredState(tx, [...new Set(commands.map((c) => c.entityId))]);
+    const locked = new Set(state.keys());
     const outcomes = commands.map((command) => {
       const stored = state.get(command.entityId);
       const outcome = decide(stored, command);
       if (outcome === 'applied') state.set(command.entityId, nextState(stored, command));
       return outcome;
     });
-    // The SQL guards decide again on their own; the prediction above only labels outcomes.
-    for (const round of planRounds(commands.filter((_, i) => outcomes[i] !== 'missing'))) {
+    // What is written: a delete of no row changes nothing, and a stale command on a locked row
+    // is known to change nothing (the lock makes the prediction exact), so neither is sent; a
+    // replay of history costs reads only. Everything else is sent, and the SQL guards decide
+    // on their own, so rows inserted meanwhile by another partition are still judged exactly.
+    const toWrite = commands.filter(
+      (command, i) => outcomes[i] === 'applied' || (outcomes[i] === 'stale' && !locked.has(command.entityId)),
+    );
+    for (const round of planRounds(toWrite)) {
       if (round.kind === 'upsert') await upsertRows(tx, round.commands);
       else await softDelete(tx, round.commands);
     }
@@ -82,7 +91,7 @@ function byKey<T extends UserCommand>(commands: T[]): T[] {
 }
 
 async function upsertRows(tx: EntityManager, commands: readonly UserUpsert[]): Promise<void> {
-  await tx.execute(upsertUsersSql(commands.map((c) => c.row)), [], 'run');
+  await tx.execute(upsertUsersSql(coalesceUpserts(commands.map((c) => c.row))), [], 'run');
 }
 
 async function softDelete(tx: EntityManager, commands: readonly UserDelete[]): Promise<void> {
