@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BenchOptions } from './args';
 import type { Environment } from './machine';
+import type { CpuProfile, CpuShare } from './cpu-usage';
 import type { BaselineFigure } from './measure-baseline';
 import type { DatabaseFigure } from './measure-database';
 import type { KafkaFigure } from './measure-kafka';
@@ -52,7 +53,7 @@ export function judge(results: BenchResults): void {
     const label = `p99 commit latency < 1 s at ${fmt(latency.targetRate)} events/s (steady)`;
     targets.push({ target: label, value: `${fmt(latency.p99Ms)} ms`, holds: latency.p99Ms < 1000 });
   }
-  for (const [name, figure] of Object.entries({ W, B, D, latency })) {
+  for (const [name, figure] of Object.entries({ W, R: W?.replay, B, D, latency })) {
     if (figure)
       targets.push({
         target: `${name}: table equals the model`,
@@ -79,6 +80,12 @@ export function formatReport(r: BenchResults): string {
       'W  worker (spawn → all offsets committed)',
       `${fmt(W.eventsPerSecond)} ev/s`,
       `${fmt(W.events)} in ${W.seconds.toFixed(2)} s (first commit at ${W.firstCommitSeconds?.toFixed(2) ?? '-'} s)`,
+    );
+  if (W?.replay)
+    row(
+      'R  replay over the filled table (new group)',
+      `${fmt(W.replay.eventsPerSecond)} ev/s`,
+      `${fmt(W.replay.events)} in ${W.replay.seconds.toFixed(2)} s`,
     );
   if (B)
     row(
@@ -114,6 +121,7 @@ export function formatReport(r: BenchResults): string {
   }
   if (r.ratios.WoverB !== undefined) row('W / B', `${r.ratios.WoverB.toFixed(1)} ×`, '');
   if (r.ratios.WoverMinDK !== undefined) row('W / min(D, K)', `${r.ratios.WoverMinDK.toFixed(2)} ×`, '');
+  if (W) lines.push('', ...cpuLines('W', W.cpu, B?.eventsPerSecond));
   lines.push('', 'targets:');
   for (const t of r.targets) lines.push(`  ${t.holds ? 'HOLDS' : 'MISS '}  ${pad(t.target, 52)} ${t.value}`);
   const mismatch = [W, B, D, latency].find((f) => f && !f.table.equal);
@@ -124,6 +132,26 @@ export function formatReport(r: BenchResults): string {
   }
   lines.push('', `runtime ${r.runtimeSeconds.toFixed(1)} s`);
   return lines.join('\n');
+}
+
+/**
+ * Where the CPU went during a run: seconds and µs per event by process, the rate those costs
+ * allow on this machine's cores, and what 20 × B would need.
+ */
+function cpuLines(name: string, cpu: CpuProfile, baseline: number | undefined): string[] {
+  const part = (label: string, s: CpuShare | null): string =>
+    s === null ? `${label} -` : `${label} ${s.seconds.toFixed(1)} s (${s.microsPerEvent.toFixed(0)} µs/event)`;
+  const lines = [
+    `CPU during ${name} (${cpu.cores} cores × ${cpu.wallSeconds.toFixed(1)} s = ${(cpu.cores * cpu.wallSeconds).toFixed(1)} core-s):`,
+    `  ${[part('worker', cpu.worker), part('database', cpu.database), part('broker', cpu.broker)].join(', ')}`,
+    `  ${part('bench', cpu.bench)}, ${part('other', cpu.other)}, idle ${cpu.idleSeconds.toFixed(1)} s`,
+    `  at these costs ${cpu.cores} cores carry at most ${fmt(cpu.ceilingEventsPerSecond)} ev/s`,
+  ];
+  if (baseline !== undefined) {
+    const budget = (cpu.cores / (20 * baseline)) * 1e6;
+    lines.push(`  20 × B = ${fmt(20 * baseline)} ev/s needs ≤ ${budget.toFixed(0)} µs of CPU per event in all`);
+  }
+  return lines;
 }
 
 /** Writes the results as pretty JSON (creating the folder if needed). */
