@@ -69,13 +69,15 @@ export function requiredTimestamp(value: unknown, field: string): SqlTimestamp {
   return parsed;
 }
 
-/** Reads an entity id: 24 hexadecimal characters (a MongoDB ObjectId). */
+/** Reads an entity id: 24 hexadecimal characters (a MongoDB ObjectId), in lowercase. */
 export function objectId(value: unknown, field: string): string {
   if (value === undefined || value === null || value === '') throw invalid(field, 'is missing');
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{24}$/.test(value)) {
     throw invalid(field, 'must be 24 hexadecimal characters');
   }
-  return value;
+  // One text per key: the column compares case-insensitively, and the writers group, order and
+  // look up a slice's commands by this text, so "ABC…" and "abc…" must not be two keys there.
+  return value.toLowerCase();
 }
 
 function checkSize(text: string, field: string, limit: SizeLimit): void {

@@ -122,6 +122,16 @@ describe('mapUserEvent', () => {
     assert.equal(noData.deletedAt, ctx.receivedAt, 'no timestamp: the processing time');
   });
 
+  it('keeps ids in lowercase, the one text of a key the writer groups and orders by', () => {
+    const upper = ID.toUpperCase();
+    assert.notEqual(upper, ID);
+    const created = upsert({ ...clone(seedCreated), entity_id: upper });
+    assert.equal(created.entityId, ID);
+    assert.equal(created.row.userId, ID);
+    const del = mapUserEvent({ event_type: 'user.deleted', entity_id: ID, data: { user_id: upper } }, ctx);
+    assert.equal(del.entityId, ID);
+  });
+
   const cases: Array<[string, (e: Record<string, any>) => void, string]> = [
     ['missing contact_info', (e) => delete e.data.contact_info, 'data.contact_info.primary_email is missing'],
     ['missing profile', (e) => delete e.data.profile, 'data.profile.display_name is missing'],
