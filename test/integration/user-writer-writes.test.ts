@@ -80,4 +80,23 @@ describe('rows the writer sends to the server', () => {
     assert.equal((await handlerWrites()) - before, users.length, 'only each user’s latest event is sent again');
     assert.deepEqual(await db.users(), model.table());
   });
+  it('treats a row stored with an uppercase id as the key of the lowercase commands', async () => {
+    const id = '0000000000000000000000ab';
+    await db.query(
+      `INSERT INTO users (user_id, email, display_name, version, created_at, updated_at, event_timestamp)
+       VALUES ('${id.toUpperCase()}', 'old@example.com', 'old', 5, '2025-01-01', '2025-01-01', '2025-01-05')`,
+    );
+    const staleUpdate = upsert(id, 4);
+    const deletion: UserCommand = {
+      kind: 'delete',
+      eventType: 'user.deleted',
+      entityId: id,
+      eventId: 'd1',
+      eventTimestamp: '2025-01-06 00:00:00.000000',
+      deletedAt: '2025-01-06 00:00:00.000000',
+    };
+    assert.deepEqual(await writeUsers(orm.em.fork(), [staleUpdate, deletion]), ['stale', 'applied']);
+    const [row] = await db.query(`SELECT user_id, version, deleted_at FROM users WHERE user_id = '${id}'`);
+    assert.deepEqual(row, { user_id: id.toUpperCase(), version: 5, deleted_at: '2025-01-06 00:00:00.000000' });
+  });
 });

@@ -42,8 +42,12 @@ export async function writeUsers(em: EntityManager, commands: readonly UserComma
 
 async function lockStoredState(tx: EntityManager, ids: string[]): Promise<Map<string, StoredUser>> {
   const rows = await tx.execute<LockedRow[]>(lockUsersSql(ids), [], 'all');
+  // Keyed like the commands (lowercase ids), whatever case a row was first stored in.
   return new Map(
-    rows.map((r) => [r.user_id, { version: r.version, eventTimestamp: r.event_timestamp, deletedAt: r.deleted_at }]),
+    rows.map((r) => [
+      r.user_id.toLowerCase(),
+      { version: r.version, eventTimestamp: r.event_timestamp, deletedAt: r.deleted_at },
+    ]),
   );
 }
 
