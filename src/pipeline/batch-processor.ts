@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
+import { groupBy } from '../common/group-by';
 import { InvalidEventError } from '../common/invalid-event-error';
 import { nowSqlTimestamp } from '../common/timestamp';
 import { classifyDbError, describeError, StoppedError } from '../errors';
@@ -75,14 +76,10 @@ export class BatchProcessor {
     const receivedAt = nowSqlTimestamp();
     const entries: Entry[] = records.map((record) => this.classify(record, receivedAt));
 
-    const byModule = new Map<DomainModule, Entry[]>();
-    for (const entry of entries) {
-      const { module } = entry;
-      if (!module) continue;
-      const list = byModule.get(module);
-      if (list) list.push(entry);
-      else byModule.set(module, [entry]);
-    }
+    const byModule = groupBy(
+      entries.filter((e) => e.module),
+      (e) => e.module as DomainModule,
+    );
     for (const [module, pending] of byModule) await this.writeIsolating(module, pending, hooks);
 
     const letters = entries.flatMap((e) => (e.letter ? [e.letter] : []));

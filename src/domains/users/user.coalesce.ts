@@ -1,3 +1,4 @@
+import { groupBy } from '../../common/group-by';
 import type { User } from './user.entity';
 
 /**
@@ -16,17 +17,12 @@ export function dominates(later: User, earlier: User): boolean {
  * Folds each key's upserts (given in order) into the rows a multi-row upsert must write for the
  * same table. When a key's last row dominates all its earlier ones, the guarded upsert of that row
  * alone leaves what the whole run would against any stored row (or none): it wins exactly when
- * one of the earlier rows would have, and then overwrites them all. It carries the first row's
+ * some row of the run would have, and then it would have won last. It carries the first row's
  * created_at, the value an insert by the run would have kept. Otherwise the key's rows stay as
  * they are. Keys keep their first-seen order; a key's rows stay in order.
  */
 export function coalesceUpserts(rows: readonly User[]): User[] {
-  const byKey = new Map<string, User[]>();
-  for (const row of rows) {
-    const run = byKey.get(row.userId);
-    if (run) run.push(row);
-    else byKey.set(row.userId, [row]);
-  }
+  const byKey = groupBy(rows, (row) => row.userId);
   if (byKey.size === rows.length) return [...rows];
   const out: User[] = [];
   for (const run of byKey.values()) {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/mysql';
+import { groupBy } from '../../common/group-by';
 import { coalesceUpserts } from './user.coalesce';
 import { lockUsersSql, softDeleteUsersSql, upsertUsersSql } from './user.sql';
 import type { UserCommand, UserDelete, UserUpsert } from './user.events';
@@ -67,12 +68,7 @@ type Round = { kind: 'upsert'; commands: UserUpsert[] } | { kind: 'delete'; comm
  * a delete round takes at most one delete per key (a joined UPDATE touches a row once).
  */
 export function planRounds(commands: readonly UserCommand[]): Round[] {
-  const queues = new Map<string, UserCommand[]>();
-  for (const c of commands) {
-    const queue = queues.get(c.entityId);
-    if (queue) queue.push(c);
-    else queues.set(c.entityId, [c]);
-  }
+  const queues = groupBy(commands, (c) => c.entityId);
   const rounds: Round[] = [];
   let kind: Round['kind'] = commands[0]?.kind ?? 'upsert';
   while (queues.size > 0) {
