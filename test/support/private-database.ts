@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MysqlConfig } from '../../src/config';
 import { freePort } from '../../src/common/free-port';
-import { projectRoot } from './services';
+import { projectRoot, testTmpDir } from './services';
 
 /** The two server kinds scripts/db.sh runs. */
 export type DbEngine = 'mysql' | 'mariadb';
@@ -50,7 +50,7 @@ export async function startPrivateDatabase(
 ): Promise<PrivateDatabase> {
   const engine = opts.engine ?? testDbEngine();
   const port = await freePort();
-  const dataDir = join(projectRoot, '.tmp', `${engine}-private-${port}`);
+  const dataDir = join(testTmpDir(), `${engine}-private-${port}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DB_PORT: String(port),

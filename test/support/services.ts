@@ -5,6 +5,11 @@ import type { MysqlConfig } from '../../src/config';
 /** The project root (where package.json lives). */
 export const projectRoot = resolve(__dirname, '../..');
 
+/** Where tests keep private brokers' and servers' data: the run's own dir, swept by `npm test`. */
+export function testTmpDir(): string {
+  return process.env.TEST_TMP_DIR ?? resolve(projectRoot, '.tmp');
+}
+
 /**
  * The MySQL server the tests use: the MYSQL_* variables that `npm test` exports for the server it
  * started (or that the caller set). No default server: a stray one would hide what a test needs.
