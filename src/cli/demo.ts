@@ -2,7 +2,8 @@
  * `npm run demo`: the whole pipeline on one machine without Docker. Starts the project's Kafka
  * (scripts/kafka.sh), applies the migrations, runs the worker and a producer of sample events,
  * and prints a live line of events/s and row counts until Ctrl-C; then stops all it started.
- * Needs Java 17+ and a MySQL/MariaDB reachable with the MYSQL_* settings.
+ * Needs Java 17+. Without MYSQL_HOST it starts the project's own database server (scripts/db.sh,
+ * MySQL 8.0, or DB_ENGINE=mariadb); with MYSQL_HOST it uses the server the MYSQL_* settings name.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { describeError } from '../errors';
 const root = resolve(__dirname, '../..');
 const children: ChildProcess[] = [];
 let kafkaEnv: NodeJS.ProcessEnv | undefined;
+let dbStop: (() => void) | undefined;
 
 function fail(message: string): never {
   process.stderr.write(`demo: ${message}\n`);
@@ -27,6 +29,29 @@ function cleanup(): void {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   if (kafkaEnv) spawnSync('bash', [join(root, 'scripts/kafka.sh'), 'stop'], { env: kafkaEnv, stdio: 'inherit' });
   kafkaEnv = undefined;
+  dbStop?.();
+  dbStop = undefined;
+}
+
+/** Starts the project's own database server on a free port and points the MYSQL_* settings at it. */
+async function startOwnDatabase(): Promise<void> {
+  const engine = process.env.DB_ENGINE ?? 'mysql';
+  const port = await freePort();
+  const env = { ...process.env, DB_PORT: String(port), DB_DATA_DIR: join(root, '.tmp', `demo-${engine}-${port}`) };
+  const script = (command: string): number =>
+    spawnSync('bash', [join(root, 'scripts/db.sh'), engine, command], { env, stdio: 'inherit' }).status ?? 1;
+  dbStop = () => void script('stop');
+  if (script('start') !== 0) fail(`the project's ${engine} server did not start (see the lines above)`);
+  Object.assign(process.env, {
+    MYSQL_HOST: '127.0.0.1',
+    MYSQL_PORT: String(port),
+    MYSQL_USER: 'analytics',
+    MYSQL_PASSWORD: 'analytics123',
+    MYSQL_DATABASE: 'analytics',
+  });
+  process.stdout.write(
+    `${engine} on 127.0.0.1:${port}: mysql -h127.0.0.1 -P${port} -uanalytics -panalytics123 analytics\n`,
+  );
 }
 
 function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
@@ -46,6 +71,7 @@ async function main(): Promise<void> {
   if (spawnSync('java', ['-version']).status !== 0) {
     fail('Java 17+ is needed for the local Kafka broker: install it (e.g. apt-get install openjdk-17-jre-headless)');
   }
+  if (!process.env.MYSQL_HOST) await startOwnDatabase();
   let mysql;
   try {
     mysql = loadMysqlConfig();
@@ -59,8 +85,8 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(
       `cannot reach MySQL at ${mysql.host}:${mysql.port} as ${mysql.user} (${describeError(err)}). ` +
-        'Start MySQL/MariaDB, set MYSQL_HOST/MYSQL_PORT/MYSQL_USER/MYSQL_PASSWORD/MYSQL_DATABASE, ' +
-        'or create the default account with: bash scripts/mysql-dev-account.sh',
+        'Check MYSQL_HOST/MYSQL_PORT/MYSQL_USER/MYSQL_PASSWORD/MYSQL_DATABASE, or unset MYSQL_HOST ' +
+        "to let the demo start the project's own server (scripts/db.sh)",
     );
   }
 

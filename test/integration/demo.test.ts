@@ -70,6 +70,6 @@ describe('npm run demo', () => {
       env: { ...process.env, MYSQL_HOST: '127.0.0.1', MYSQL_PORT: String(await freePort()) },
     });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /cannot reach MySQL at 127\.0\.0\.1:\d+ .*scripts\/mysql-dev-account\.sh/s);
+    assert.match(r.stderr, /cannot reach MySQL at 127\.0\.0\.1:\d+ .*unset MYSQL_HOST .*scripts\/db\.sh/s);
   });
 });
