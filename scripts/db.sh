@@ -31,7 +31,7 @@ MYSQL_HOME="${ROOT_DIR}/.cache/mysql/${MYSQL_VERSION}"
 default_port=13306
 [[ "${ENGINE}" == mariadb ]] && default_port=13307
 DB_PORT="${DB_PORT:-${default_port}}"
-DB_DATA_DIR="${DB_DATA_DIR:-${ROOT_DIR}/.tmp/${ENGINE}-${DB_PORT}}"
+DB_DATA_DIR="$(realpath -m "${DB_DATA_DIR:-${ROOT_DIR}/.tmp/${ENGINE}-${DB_PORT}}")"
 DB_START_TIMEOUT="${DB_START_TIMEOUT:-60}"
 DATA="${DB_DATA_DIR}/data"
 PID_FILE="${DB_DATA_DIR}/server.pid"

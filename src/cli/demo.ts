@@ -6,7 +6,7 @@
  * MySQL 8.0, or DB_ENGINE=mariadb); with MYSQL_HOST it uses the server the MYSQL_* settings name.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/mysql';
 import { freePort } from '../common/free-port';
@@ -39,8 +39,11 @@ async function startOwnDatabase(): Promise<void> {
   const port = await freePort();
   const env = { ...process.env, DB_PORT: String(port), DB_DATA_DIR: join(root, '.tmp', `demo-${engine}-${port}`) };
   const script = (command: string): number =>
-    spawnSync('bash', [join(root, 'scripts/db.sh'), engine, command], { env, stdio: 'inherit' }).status ?? 1;
-  dbStop = () => void script('stop');
+    spawnSync('setsid', ['-w', 'bash', join(root, 'scripts/db.sh'), engine, command], { env, stdio: 'inherit' })
+      .status ?? 1;
+  dbStop = () => {
+    if (script('stop') === 0) rmSync(env.DB_DATA_DIR, { recursive: true, force: true });
+  };
   if (script('start') !== 0) fail(`the project's ${engine} server did not start (see the lines above)`);
   Object.assign(process.env, {
     MYSQL_HOST: '127.0.0.1',
@@ -68,6 +71,14 @@ function startNode(script: string, args: string[], env: NodeJS.ProcessEnv, logFi
 }
 
 async function main(): Promise<void> {
+  // Until the pipeline runs, a signal stops whatever has started so far.
+  const stopWhileStarting = (): void => {
+    process.stdout.write('\nstopping…\n');
+    cleanup();
+    process.exit(130);
+  };
+  process.on('SIGINT', stopWhileStarting);
+  process.on('SIGTERM', stopWhileStarting);
   if (spawnSync('java', ['-version']).status !== 0) {
     fail('Java 17+ is needed for the local Kafka broker: install it (e.g. apt-get install openjdk-17-jre-headless)');
   }
@@ -92,7 +103,12 @@ async function main(): Promise<void> {
 
   const port = Number(process.env.KAFKA_PORT ?? (await freePort()));
   kafkaEnv = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()) };
-  if (spawnSync('bash', [join(root, 'scripts/kafka.sh'), 'start'], { env: kafkaEnv, stdio: 'inherit' }).status !== 0) {
+  // In its own session: Ctrl-C must not cut a start in half (the handler above stops it once it is up).
+  const kafkaStart = spawnSync('setsid', ['-w', 'bash', join(root, 'scripts/kafka.sh'), 'start'], {
+    env: kafkaEnv,
+    stdio: 'inherit',
+  });
+  if (kafkaStart.status !== 0) {
     fail('the local Kafka broker did not start (see the lines above)');
   }
   await orm.getMigrator().up();
@@ -129,6 +145,8 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   };
+  process.off('SIGINT', stopWhileStarting);
+  process.off('SIGTERM', stopWhileStarting);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 

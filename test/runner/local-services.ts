@@ -14,6 +14,8 @@ function runScript(root: string, args: string[], env: NodeJS.ProcessEnv): Promis
     const child = spawn('bash', [join(root, 'scripts', args[0] as string), ...args.slice(1)], {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
+      // Out of the terminal's process group: Ctrl-C must not cut a start in half.
+      detached: true,
     });
     child.on('error', () => resolve(1));
     child.on('exit', (code) => resolve(code ?? 1));
