@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { projectRoot } from '../test/support/services';
 import { parseArgs, USAGE, UsageError, type BenchOptions } from './args';
 import { startBroker, type Broker } from './broker';
+import { startDatabase } from './database';
 import { benchKafka, createTopic, produceAll } from './kafka-io';
 import { describeEnvironment } from './machine';
 import { measureBaseline } from './measure-baseline';
@@ -102,9 +103,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const started = performance.now();
-  const broker = await timed('starting Kafka', () => startBroker());
+  const stopDatabase = await timed('starting the database server', () => startDatabase());
+  const broker = await timed('starting Kafka', () => startBroker()).catch((err: unknown) => {
+    stopDatabase();
+    throw err;
+  });
   const onSignal = (): void => {
     broker.stop();
+    stopDatabase();
     process.exit(130);
   };
   process.on('SIGINT', onSignal);
@@ -119,6 +125,7 @@ async function main(): Promise<number> {
     return results.targets.some((t) => t.target.includes('table') && !t.holds) ? 1 : 0;
   } finally {
     await timed('stopping Kafka', () => broker.stop());
+    await timed('stopping the database server', () => stopDatabase());
   }
 }
 
