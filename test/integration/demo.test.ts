@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from '../../src/common/free-port';
-import { projectRoot, waitFor } from '../support/services';
+import { projectRoot, testTmpDir, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { collectCleanups } from '../support/cleanups';
 
@@ -22,12 +23,14 @@ describe('npm run demo', () => {
     const db = await TestDatabase.create('demo', { migrate: false });
     cleanup(() => db.drop());
     const kafkaPort = await freePort();
+    const kafkaDataDir = join(testTmpDir(), `kafka-demo-${kafkaPort}`);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
       cwd: projectRoot,
       env: {
         ...process.env,
         KAFKA_BROKERS: undefined,
         KAFKA_PORT: String(kafkaPort),
+        KAFKA_DATA_DIR: kafkaDataDir,
         DEMO_RATE: '500',
         MYSQL_HOST: db.config.host,
         MYSQL_PORT: String(db.config.port),
@@ -45,7 +48,7 @@ describe('npm run demo', () => {
       child.kill('SIGKILL');
       spawnSync('bash', ['scripts/kafka.sh', 'stop'], {
         cwd: projectRoot,
-        env: { ...process.env, KAFKA_PORT: String(kafkaPort) },
+        env: { ...process.env, KAFKA_PORT: String(kafkaPort), KAFKA_DATA_DIR: kafkaDataDir },
       });
     });
 
