@@ -2,6 +2,8 @@ import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { isDatabaseReachable, openDatabase } from './db/database';
+import { checkDatabaseAtStartup } from './db/startup-check';
+import { StartupFaultError } from './db/startup-faults';
 import { domainModules } from './domains';
 import { describeError } from './errors';
 import { DeadLetterPublisher } from './kafka/dead-letter-publisher';
@@ -11,11 +13,13 @@ import { OpsHttpServer } from './ops/http-server';
 import { WorkerMetrics } from './ops/metrics';
 import { BatchProcessor } from './pipeline/batch-processor';
 import { HandlerRegistry } from './pipeline/registry';
+import { retryForever } from './pipeline/retry';
 
 /** The composition root: builds the worker's parts, starts them, stops them in reverse. */
 export class App {
   private readonly cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
   private stopped: Promise<void> | undefined;
+  private stopping = false;
   /** The processor, for counters (null until started). */
   processor: BatchProcessor | null = null;
 
@@ -25,7 +29,10 @@ export class App {
     private readonly onFatal: (err: unknown) => void,
   ) {}
 
-  /** Connects to MySQL and Kafka, serves the ops endpoints and starts consuming. */
+  /**
+   * Checks the database (retrying while it is unreachable, failing at once on what no retry
+   * mends), then connects to Kafka, serves the ops endpoints and starts consuming.
+   */
   async start(): Promise<void> {
     const { config, logger } = this;
     const registry = new HandlerRegistry(domainModules);
@@ -36,9 +43,6 @@ export class App {
 
     const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
     const deadLetters = new DeadLetterPublisher(kafka, config.kafka.dlqTopic);
-    await deadLetters.connect();
-    this.cleanups.push({ name: 'dead-letter producer', run: () => deadLetters.disconnect() });
-
     this.processor = new BatchProcessor({
       orm,
       registry,
@@ -63,19 +67,27 @@ export class App {
       metrics,
     );
 
+    let databaseChecked = false;
     const ops = new OpsHttpServer(
       config.httpPort,
       metrics.registry,
       [
+        { name: 'database_checked', check: () => databaseChecked },
         { name: 'kafka_group_joined', check: () => consumer.isJoined },
         { name: 'database_writes_ok', check: () => metrics.databaseOk },
         { name: 'database_reachable', check: () => isDatabaseReachable(orm) },
       ],
       logger.child({ component: 'http' }),
     );
+    // Up before the database check, so /readyz answers 503 while the database is awaited.
     await ops.start();
     this.cleanups.push({ name: 'http server', run: () => ops.stop() });
 
+    await this.awaitDatabase(orm);
+    databaseChecked = true;
+
+    await deadLetters.connect();
+    this.cleanups.push({ name: 'dead-letter producer', run: () => deadLetters.disconnect() });
     this.cleanups.push({ name: 'consumer', run: () => consumer.stop() });
     await consumer.start();
     if (consumer.hasFailed) return; // onFatal is already exiting the process
@@ -85,8 +97,22 @@ export class App {
     );
   }
 
+  /**
+   * Retries the start-up check while the database is unreachable (it may be starting); a
+   * StartupFaultError (credentials, database, privileges, migrations) ends the wait at once.
+   */
+  private awaitDatabase(orm: MikroORM): Promise<void> {
+    return retryForever(() => checkDatabaseAtStartup(orm, this.config.mysql), this.config.retry, {
+      isStopping: () => this.stopping,
+      isRetryable: (err) => !(err instanceof StartupFaultError),
+      onRetry: (err, attempt, delayMs) =>
+        this.logger.warn({ attempt, delayMs, err: describeError(err) }, 'database not reachable at start-up; retrying'),
+    });
+  }
+
   /** Releases everything in reverse order of creation; safe to call twice. */
   stop(): Promise<void> {
+    this.stopping = true;
     this.stopped ??= (async () => {
       for (const { name, run } of this.cleanups.reverse()) {
         try {

@@ -1,7 +1,10 @@
 import { App } from './app';
 import { ConfigError, loadConfig } from './config';
-import { describeError } from './errors';
+import { StartupFaultError } from './db/startup-faults';
+import { describeError, StoppedError } from './errors';
 import { createLogger } from './logger';
+
+const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
 
 // The only place that exits the process.
 async function main(): Promise<void> {
@@ -25,14 +28,17 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 100);
   });
 
-  let signals = 0;
+  let first: { signal: NodeJS.Signals; at: number } | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals > 1) {
+    if (first) {
+      // Ctrl-C reaches the worker twice (from the terminal and forwarded by npm), as does a
+      // supervisor's SIGTERM sent to the whole group: the same signal at once is one request.
+      if (signal === first.signal && Date.now() - first.at < DUPLICATE_SIGNAL_WINDOW_MS) return;
       logger.warn({ signal }, 'second signal: exiting now');
       logger.flush();
       process.exit(130);
     }
+    first = { signal, at: Date.now() };
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error('shutdown timed out; exiting without a clean disconnect');
@@ -52,10 +58,12 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (err) {
-    logger.fatal({ err: describeError(err) }, 'start-up failed');
+    if (err instanceof StoppedError) return; // a signal came during start-up: shutdown() exits
+    // One line with the cause and the fix for what no retry mends (spec §5).
+    if (err instanceof StartupFaultError) logger.fatal({ fault: err.fault }, err.message);
+    else logger.fatal({ err: describeError(err) }, 'start-up failed');
     await app.stop();
-    logger.flush();
-    process.exit(1);
+    logger.flush(() => process.exit(1));
   }
 }
 

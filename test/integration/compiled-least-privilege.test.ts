@@ -10,11 +10,12 @@ import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-event
 import { collectCleanups } from '../support/cleanups';
 
 // What the Docker image runs, run here: the compiled migration CLI with the schema-changing
-// account, then the compiled worker with an account that may only SELECT, INSERT and UPDATE users.
+// account, then the compiled worker with an account that may only SELECT, INSERT and UPDATE users
+// (and read the migrations table, to check at start-up that the schema is migrated).
 describe('compiled JavaScript with least-privilege accounts (the Docker commands)', () => {
   const cleanup = collectCleanups();
 
-  it('migrates with the migrator account and runs the worker with SELECT, INSERT, UPDATE on users only', async () => {
+  it('migrates with the migrator account and runs the worker with SELECT, INSERT, UPDATE on users (and SELECT on the migrations table) only', async () => {
     // Laid out like the image: <root>/dist/… with <root> as the working directory.
     const imageRoot = join(projectRoot, '.tmp', uniqueName('image'));
     const outDir = join(imageRoot, 'dist');
@@ -58,6 +59,8 @@ describe('compiled JavaScript with least-privilege accounts (the Docker commands
     assert.match(up.stdout + up.stderr, /Migration\d+_create_users/);
     assert.equal((await db.query('SHOW TABLES LIKE ?', ['users'])).length, 1);
     await db.query(`GRANT SELECT, INSERT, UPDATE ON \`${name}\`.\`users\` TO '${worker.user}'@'%'`);
+    // The worker checks at start-up that every migration is recorded as applied.
+    await db.query(`GRANT SELECT ON \`${name}\`.\`mikro_orm_migrations\` TO '${worker.user}'@'%'`);
 
     const topic = await createTopic('priv');
     const groupId = uniqueName('priv-group');

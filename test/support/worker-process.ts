@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { MysqlConfig } from '../../src/config';
-import { kafkaBrokers, projectRoot, waitFor } from './services';
+import { kafkaBrokers, projectRoot } from './services';
 
 /** One JSON log line of the worker. */
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
@@ -15,7 +14,11 @@ export interface WorkerSettings {
   env?: Record<string, string>;
 }
 
-/** The worker as its own process, started like `npm run worker`; stdout parsed as JSON logs. */
+/**
+ * The worker as its own process, started exactly as users do: `npm run worker` (in its own
+ * process group, so a test can tell whether anything is left). stdout is parsed as JSON logs;
+ * npm's header lines (`> pkg@ver worker`) are kept as `unparsed`.
+ */
 export class WorkerProcess {
   readonly logs: LogLine[] = [];
   stdout = '';
@@ -43,7 +46,7 @@ export class WorkerProcess {
   }
 
   /** Starts the worker with the test's topic, group and database. */
-  static start(settings: WorkerSettings): WorkerProcess {
+  static start(settings: WorkerSettings, cwd = projectRoot): WorkerProcess {
     const { mysql } = settings;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -60,13 +63,10 @@ export class WorkerProcess {
       LOG_LEVEL: 'debug',
       RETRY_MAX_DELAY_MS: '2000',
       HTTP_PORT: '0',
+      npm_config_update_notifier: 'false',
       ...settings.env,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/main.ts')], {
-      cwd: projectRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn('npm', ['run', 'worker'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     return new WorkerProcess(child);
   }
 
@@ -78,12 +78,28 @@ export class WorkerProcess {
   /** Throws with the worker's last output if it has exited (so a wait fails fast and says why). */
   assertRunning(): void {
     if (this.exitedCode() === null) return;
-    throw new Error(`worker exited (${this.exitedCode()}): ${this.stderr.slice(-500)} ${this.stdout.slice(-1500)}`);
+    throw new Error(`worker exited (${this.exitedCode()}): ${this.output()}`);
   }
 
-  /** The pid, for signals. */
+  /** The end of stderr and stdout, for failure messages. */
+  output(): string {
+    return `stderr: ${this.stderr.slice(-500)} stdout: ${this.stdout.slice(-1500)}`;
+  }
+
+  /** The pid of npm (the process a container runtime signals), also its process group id. */
   get pid(): number {
     return this.child.pid ?? -1;
+  }
+
+  /** True while any process of the worker's process group (npm, the worker) is alive. */
+  groupAlive(): boolean {
+    try {
+      process.kill(-this.pid, 0);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw err;
+    }
   }
 
   /** Log lines whose msg matches. */
@@ -91,27 +107,43 @@ export class WorkerProcess {
     return this.logs.filter((l) => typeof l.msg === 'string' && pattern.test(l.msg));
   }
 
-  /** Waits for a log line whose msg matches. */
-  waitForLog(pattern: RegExp, timeoutMs = 30_000): Promise<LogLine> {
-    return waitFor(
-      `log /${pattern.source}/ (stderr: ${this.stderr.slice(-500)})`,
-      () => this.messages(pattern)[0],
-      timeoutMs,
-      100,
-    );
+  /** Waits for a log line whose msg matches; fails at once, with the output, if the worker exits. */
+  async waitForLog(pattern: RegExp, timeoutMs = 30_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.messages(pattern)[0];
+      if (line) return line;
+      this.assertRunning();
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeoutMs} ms waiting for log /${pattern.source}/: ${this.output()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
-  /** Sends a signal and waits for the exit. */
+  /**
+   * Sends a signal to npm (as a container runtime does) and waits for its exit. SIGKILL goes to
+   * the whole process group: it cannot be forwarded, and a kill -9 means the worker too.
+   */
   async stop(
     signal: NodeJS.Signals = 'SIGTERM',
     timeoutMs = 20_000,
   ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    if (signal === 'SIGKILL') this.killGroup();
+    else if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    const timer = setTimeout(() => this.killGroup(), timeoutMs);
     try {
       return await this.exited;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  private killGroup(): void {
+    try {
+      process.kill(-this.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
     }
   }
 }
