@@ -34,7 +34,10 @@ export class App {
     const orm: MikroORM = await openDatabase(config.mysql);
     this.cleanups.push({ name: 'database', run: () => orm.close(true) });
 
-    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
+    const kafka = createKafka(
+      { brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka.security },
+      logger,
+    );
     const deadLetters = new DeadLetterPublisher(kafka, config.kafka.dlqTopic);
     await deadLetters.connect();
     this.cleanups.push({ name: 'dead-letter producer', run: () => deadLetters.disconnect() });

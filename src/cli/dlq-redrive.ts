@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) usage(err.message);
     throw err;
   }
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'dlq-redrive' }, createLogger('warn'));
+  const kafka = createKafka(
+    { brokers: config.kafka.brokers, clientId: 'dlq-redrive', security: config.kafka.security },
+    createLogger('warn'),
+  );
   const tty = process.stderr.isTTY;
   let last = 0;
   const summary = await redriveDeadLetters(kafka, {

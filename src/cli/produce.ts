@@ -52,7 +52,10 @@ async function generate(producer: JsonProducer, request: Extract<ProduceRequest,
 async function main(): Promise<void> {
   const request = parseProduceArgs(process.argv.slice(2));
   const config = loadConfig();
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'user-event-producer' }, createLogger('warn'));
+  const kafka = createKafka(
+    { brokers: config.kafka.brokers, clientId: 'user-event-producer', security: config.kafka.security },
+    createLogger('warn'),
+  );
   const producer = new JsonProducer(kafka, config.kafka.topic);
   await producer.connect();
   try {
