@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { isDatabaseReachable, openDatabase } from './db/database';
 import { domainModules } from './domains';
 import { describeError } from './errors';
+import { checkBrokerCertificates } from './kafka/broker-certificate-check';
 import { DeadLetterPublisher } from './kafka/dead-letter-publisher';
 import { createKafka } from './kafka/kafka-client';
 import { TopicConsumer } from './kafka/topic-consumer';
@@ -38,6 +39,7 @@ export class App {
       { brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka.security },
       logger,
     );
+    await checkBrokerCertificates(config.kafka.brokers, config.kafka.security);
     const deadLetters = new DeadLetterPublisher(kafka, config.kafka.dlqTopic);
     await deadLetters.connect();
     this.cleanups.push({ name: 'dead-letter producer', run: () => deadLetters.disconnect() });

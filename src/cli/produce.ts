@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config';
 import { describeError } from '../errors';
 import { JsonProducer, type KeyedJson } from '../kafka/json-producer';
+import { checkBrokerCertificates } from '../kafka/broker-certificate-check';
 import { createKafka } from '../kafka/kafka-client';
 import { createLogger } from '../logger';
 import { LiveUserEvents } from './live-user-events';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     { brokers: config.kafka.brokers, clientId: 'user-event-producer', security: config.kafka.security },
     createLogger('warn'),
   );
+  await checkBrokerCertificates(config.kafka.brokers, config.kafka.security);
   const producer = new JsonProducer(kafka, config.kafka.topic);
   await producer.connect();
   try {
