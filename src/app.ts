@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { isDatabaseReachable, openDatabase } from './db/database';
+import { checkDatabaseTls } from './db/database-tls-check';
 import { domainModules } from './domains';
 import { describeError } from './errors';
 import { checkBrokerCertificates } from './kafka/broker-certificate-check';
@@ -34,6 +35,7 @@ export class App {
 
     const orm: MikroORM = await openDatabase(config.mysql);
     this.cleanups.push({ name: 'database', run: () => orm.close(true) });
+    await checkDatabaseTls(orm, config.mysql);
 
     const kafka = createKafka(
       { brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka.security },
