@@ -2,6 +2,7 @@
  * The worker's configuration: one schema over process.env, validated at once,
  * so a bad deployment stops at start-up with every bad variable named.
  */
+import { isIP } from 'node:net';
 import {
   flag,
   hostPorts,
@@ -137,6 +138,12 @@ function mysqlProblems(v: Values<typeof mysqlShape>, env: Env): string[] {
   if (v.MYSQL_SSL_MODE === 'verify-ca' && !isSet(env.MYSQL_SSL_CA_FILE || undefined)) {
     problems.push('MYSQL_SSL_MODE=verify-ca needs MYSQL_SSL_CA_FILE (or use verify-identity with the system CAs)');
   }
+  // The driver checks an IP address against the name "localhost", not against the address.
+  if (v.MYSQL_SSL_MODE === 'verify-identity' && typeof v.MYSQL_HOST === 'string' && isIP(v.MYSQL_HOST) !== 0) {
+    problems.push(
+      'MYSQL_SSL_MODE=verify-identity needs MYSQL_HOST to be the host name in the certificate, not an IP address',
+    );
+  }
   if (isSet(env.MYSQL_SSL_CERT_FILE || undefined) !== isSet(env.MYSQL_SSL_KEY_FILE || undefined)) {
     problems.push('MYSQL_SSL_CERT_FILE and MYSQL_SSL_KEY_FILE go together: set both or neither');
   }
@@ -154,20 +161,29 @@ function kafkaProblems(v: Values<typeof workerShape>, env: Env): string[] {
   if (given('KAFKA_SSL_CERT_FILE') !== given('KAFKA_SSL_KEY_FILE')) {
     problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: set both or neither');
   }
-  if (given('KAFKA_SASL_MECHANISM')) {
+  if (v.KAFKA_SASL_MECHANISM !== undefined) {
     if (!given('KAFKA_SASL_USERNAME')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME is required');
     if (!given('KAFKA_SASL_PASSWORD')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_PASSWORD is required');
     // PLAIN sends the password as it is: over plaintext anyone on the path reads it.
     if (v.KAFKA_SASL_MECHANISM === 'plain' && v.KAFKA_SSL === false) {
       problems.push('KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true');
     }
-  } else if (given('KAFKA_SASL_USERNAME') || given('KAFKA_SASL_PASSWORD')) {
+  } else if (!given('KAFKA_SASL_MECHANISM') && (given('KAFKA_SASL_USERNAME') || given('KAFKA_SASL_PASSWORD'))) {
     problems.push('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD set but KAFKA_SASL_MECHANISM is not');
   }
   if (isSet(v.KAFKA_TOPIC) && v.KAFKA_DLQ_TOPIC === v.KAFKA_TOPIC) {
     problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
   }
   return problems;
+}
+
+/** The PEM contents that were given, without keys for those that were not. */
+function pemFiles(ca?: string, cert?: string, key?: string): { ca?: string; cert?: string; key?: string } {
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+  };
 }
 
 function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): MysqlConfig {
@@ -182,9 +198,7 @@ function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): M
   if (v.MYSQL_SSL_MODE !== 'disabled') {
     mysql.tls = {
       mode: v.MYSQL_SSL_MODE,
-      ca: v.MYSQL_SSL_CA_FILE,
-      cert: v.MYSQL_SSL_CERT_FILE,
-      key: v.MYSQL_SSL_KEY_FILE,
+      ...pemFiles(v.MYSQL_SSL_CA_FILE, v.MYSQL_SSL_CERT_FILE, v.MYSQL_SSL_KEY_FILE),
     };
   }
   return mysql;
@@ -204,7 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...kafkaProblems(partial, env),
   ]);
   if (problems.length > 0) throw new ConfigError(problems);
-  const tls = v.KAFKA_SSL ? { ca: v.KAFKA_SSL_CA_FILE, cert: v.KAFKA_SSL_CERT_FILE, key: v.KAFKA_SSL_KEY_FILE } : null;
+  const tls = v.KAFKA_SSL ? pemFiles(v.KAFKA_SSL_CA_FILE, v.KAFKA_SSL_CERT_FILE, v.KAFKA_SSL_KEY_FILE) : null;
   const sasl =
     v.KAFKA_SASL_MECHANISM === undefined
       ? null

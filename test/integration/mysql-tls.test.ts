@@ -81,7 +81,8 @@ describe('MySQL over TLS (own server started with a certificate, worker account 
         ids.map((id) => ({ key: id, value: userUpsertEvent('user.created', id, { displayName: mode }) })),
       );
       const worker = WorkerProcess.start({
-        mysql: account,
+        // The certificate names 127.0.0.1 and localhost; verify-identity checks a host name.
+        mysql: mode === 'verify-identity' ? { ...account, host: 'localhost' } : account,
         topic,
         groupId,
         dlqTopic: `${topic}.dlq`,
@@ -93,7 +94,10 @@ describe('MySQL over TLS (own server started with a certificate, worker account 
         `SELECT user_id, display_name FROM \`${server.server.database}\`.users WHERE user_id IN (?) ORDER BY user_id`,
         [ids],
       );
-      assert.deepEqual(rows, ids.map((id) => ({ user_id: id, display_name: mode })));
+      assert.deepEqual(
+        rows,
+        ids.map((id) => ({ user_id: id, display_name: mode })),
+      );
       assert.equal((await worker.stop('SIGTERM')).code, 0);
       assertNoSecretIn(worker.stdout + worker.stderr, [PASSWORD], 'the worker output');
     });
