@@ -112,6 +112,25 @@ describe('Kafka over TLS with SASL (broker with a SASL_SSL listener, certificate
     });
   }
 
+  it('connects with a client certificate to a listener that requires one (no SASL)', async () => {
+    const topic = await admin.createTopic('tls-client-cert');
+    const id = userId(777);
+    await admin.produce(topic, [{ key: id, value: userUpsertEvent('user.created', id, { displayName: 'mTLS' }) }]);
+    const worker = startWorker(topic, {
+      KAFKA_BROKERS: secured.mutualTls,
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: certs.caFile,
+      KAFKA_SSL_CERT_FILE: certs.clientCertFile,
+      KAFKA_SSL_KEY_FILE: certs.clientKeyFile,
+    });
+    await worker.waitForLog(/^worker started$/);
+    const groupId = worker.logs.find((l) => l.msg === 'worker started')?.groupId as string;
+    await admin.waitForCaughtUp(groupId, topic);
+    const rows = await db.query('SELECT display_name FROM users WHERE user_id = ?', [id]);
+    assert.deepEqual(rows, [{ display_name: 'mTLS' }]);
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+  });
+
   it('ends start-up on a wrong SASL password, naming the cause, without the password', async () => {
     const user = USERS[1]!;
     const topic = await admin.createTopic('tls-wrong-password');

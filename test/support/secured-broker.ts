@@ -8,11 +8,16 @@ export interface SaslUser {
   password: string;
 }
 
-/** A private broker with a SASL_SSL listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) besides plaintext. */
+/**
+ * A private broker with a SASL_SSL listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and an SSL
+ * listener that requires a client certificate signed by the test CA, besides plaintext.
+ */
 export interface SecuredBroker {
   broker: PrivateBroker;
   /** `host:port` of the SASL_SSL listener. */
   secured: string;
+  /** `host:port` of the SSL listener that requires a client certificate. */
+  mutualTls: string;
 }
 
 /**
@@ -31,9 +36,12 @@ export function startSecuredBroker(name: string, certs: TestCertificates, users:
   const broker = PrivateBroker.start(
     name,
     ({ port, extraPort }) => [
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1},SASL_SSL://127.0.0.1:${extraPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${extraPort}`,
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1},SASL_SSL://127.0.0.1:${extraPort},SSL://127.0.0.1:${extraPort + 1}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${extraPort},SSL://127.0.0.1:${extraPort + 1}`,
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
+      'listener.name.ssl.ssl.client.auth=required',
+      'ssl.truststore.type=PEM',
+      `ssl.truststore.location=${certs.caFile}`,
       'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
       `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plain};`,
       'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
@@ -43,5 +51,5 @@ export function startSecuredBroker(name: string, certs: TestCertificates, users:
     ],
     scram,
   );
-  return { broker, secured: `127.0.0.1:${broker.extraPort}` };
+  return { broker, secured: `127.0.0.1:${broker.extraPort}`, mutualTls: `127.0.0.1:${broker.extraPort + 1}` };
 }
