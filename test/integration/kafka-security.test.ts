@@ -108,6 +108,17 @@ describe('Kafka over TLS with SASL (broker with a SASL_SSL listener, certificate
       const [deadLetter] = await admin.readTopic(`${topic}.dlq`, 1);
       assert.equal(headerText(deadLetter!, 'dlq.reason'), 'invalid_json');
       assert.equal((await worker.stop('SIGTERM')).code, 0);
+      if (user.mechanism === 'scram-sha-512') {
+        // `npm run dlq:redrive` takes the same settings: it reads the dead letter through SASL_SSL.
+        const redrive = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/dlq-redrive.ts', '--dry-run'], {
+          cwd: projectRoot,
+          encoding: 'utf8',
+          env: { ...process.env, ...securedEnv(user), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq` },
+        });
+        cliOutput = `${redrive.stdout}${redrive.stderr}`;
+        assert.equal(redrive.status, 0, cliOutput);
+        assert.match(redrive.stdout, /would redrive: 1 \{"invalid_json":1\}.*dead letters read: 1/);
+      }
       assertNoSecretIn(`${worker.stdout}${worker.stderr}${cliOutput}`, SECRETS, 'the output');
     });
   }
