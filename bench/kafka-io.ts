@@ -1,14 +1,17 @@
 /** Kafka plumbing of the bench: a client, topics, bulk produce and committed-offset reads. */
-import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka } from 'kafkajs';
+import pino from 'pino';
+import { createKafka } from '../src/kafka/kafka-client';
+import { PLAINTEXT } from '../src/kafka/kafka-security';
 import { TestKafka } from '../test/support/test-kafka';
 import type { EncodedMessage } from './stream';
 
 /** Per-partition offsets (partition → next offset), as numbers. */
 export type Offsets = Map<number, number>;
 
-/** A kafkajs client for the bench's broker (its own logs off). */
+/** A client for the bench's own (plaintext) broker, built like the worker's; its logs off. */
 export function benchKafka(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
+  return createKafka({ brokers, clientId: 'bench', security: PLAINTEXT }, pino({ level: 'silent' }));
 }
 
 /** Creates a uniquely named topic with `partitions` partitions and returns its name. */

@@ -11,7 +11,10 @@
 #              KAFKA_DATA_DIR (.tmp/kafka-<port>), KAFKA_HEAP (-Xmx512m -Xms512m),
 #              KAFKA_VERSION (3.9.1), KAFKA_START_TIMEOUT (60 seconds),
 #              KAFKA_KEEP_DATA=1 (start: restart on the existing data dir instead of a fresh one),
-#              KAFKA_EXTRA_PROPERTIES (lines of key=value appended to server.properties).
+#              KAFKA_EXTRA_PROPERTIES (lines of key=value appended to server.properties; a key given
+#              again there overrides the generated one, e.g. listeners for an extra SASL_SSL listener),
+#              KAFKA_FORMAT_ARGS (lines, each one extra argument of `StorageTool format` at start,
+#              e.g. --add-scram and 'SCRAM-SHA-256=[name=alice,password=...]').
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -182,8 +185,13 @@ start() {
     mkdir -p "${KAFKA_DATA_DIR}/logs"
     write_config
     cluster_id="$(random_uuid)"
+    local format_args=()
+    if [[ -n "${KAFKA_FORMAT_ARGS:-}" ]]; then
+      mapfile -t format_args <<<"${KAFKA_FORMAT_ARGS}"
+    fi
     java -Dlog4j.configuration="file:${LOG4J_FILE}" -cp "${cp}" \
-      kafka.tools.StorageTool format -t "${cluster_id}" -c "${PROPS_FILE}" >"${KAFKA_DATA_DIR}/format.out" 2>&1 \
+      kafka.tools.StorageTool format -t "${cluster_id}" -c "${PROPS_FILE}" "${format_args[@]}" \
+      >"${KAFKA_DATA_DIR}/format.out" 2>&1 \
       || { cat "${KAFKA_DATA_DIR}/format.out" >&2; die "storage format failed"; }
   fi
 

@@ -2,10 +2,12 @@ import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { isDatabaseReachable, openDatabase } from './db/database';
+import { checkDatabaseTls, DatabaseTlsError } from './db/database-tls-check';
 import { checkDatabaseAtStartup } from './db/startup-check';
 import { StartupFaultError } from './db/startup-faults';
 import { domainModules } from './domains';
 import { describeError } from './errors';
+import { checkBrokerCertificates } from './kafka/broker-certificate-check';
 import { DeadLetterPublisher } from './kafka/dead-letter-publisher';
 import { createKafka } from './kafka/kafka-client';
 import { TopicConsumer } from './kafka/topic-consumer';
@@ -41,7 +43,11 @@ export class App {
     const orm: MikroORM = await openDatabase(config.mysql);
     this.cleanups.push({ name: 'database', run: () => orm.close(true) });
 
-    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
+    const kafka = createKafka(
+      { brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka.security },
+      logger,
+    );
+    await checkBrokerCertificates(config.kafka.brokers, config.kafka.security);
     const deadLetters = new DeadLetterPublisher(kafka, config.kafka.dlqTopic);
     this.processor = new BatchProcessor({
       orm,
@@ -99,12 +105,17 @@ export class App {
 
   /**
    * Retries the start-up check while the database is unreachable (it may be starting); a
-   * StartupFaultError (credentials, database, privileges, migrations) ends the wait at once.
+   * StartupFaultError (credentials, database, privileges, migrations) or a refused TLS handshake
+   * ends the wait at once.
    */
   private awaitDatabase(orm: MikroORM): Promise<void> {
-    return retryForever(() => checkDatabaseAtStartup(orm, this.config.mysql), this.config.retry, {
+    const check = async (): Promise<void> => {
+      await checkDatabaseTls(orm, this.config.mysql);
+      await checkDatabaseAtStartup(orm, this.config.mysql);
+    };
+    return retryForever(check, this.config.retry, {
       isStopping: () => this.stopping,
-      isRetryable: (err) => !(err instanceof StartupFaultError),
+      isRetryable: (err) => !(err instanceof StartupFaultError || err instanceof DatabaseTlsError),
       onRetry: (err, attempt, delayMs) =>
         this.logger.warn({ attempt, delayMs, err: describeError(err) }, 'database not reachable at start-up; retrying'),
     });

@@ -2,6 +2,32 @@
  * The worker's configuration: one schema over process.env, validated at once,
  * so a bad deployment stops at start-up with every bad variable named.
  */
+import { isIP } from 'node:net';
+import {
+  flag,
+  hostPorts,
+  int,
+  oneOf,
+  optionalOneOf,
+  optionalSecret,
+  optionalText,
+  parseEnv,
+  pemFile,
+  secret,
+  text,
+  type Env,
+} from './config-vars';
+
+/** How the MySQL connection is secured; absent means plain TCP (the local default). */
+export interface MysqlTls {
+  /** verify-ca: the chain must lead to the CA; verify-identity: and the host name must match. */
+  mode: 'verify-ca' | 'verify-identity';
+  /** PEM of the CA to trust instead of the system's (required for verify-ca). */
+  ca?: string;
+  /** PEM client certificate and key, for servers that ask for one. */
+  cert?: string;
+  key?: string;
+}
 
 /** MySQL connection settings (also what `npx mikro-orm` reads). */
 export interface MysqlConfig {
@@ -11,6 +37,17 @@ export interface MysqlConfig {
   password: string;
   database: string;
   poolSize: number;
+  tls?: MysqlTls;
+}
+
+/** A SASL mechanism Kafka accepts from kafkajs. */
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+/** How Kafka connections are secured: TLS (own CA, optional client certificate) and SASL. */
+export interface KafkaSecurity {
+  /** null: plaintext. Otherwise TLS, the broker's certificate always verified. */
+  tls: null | { ca?: string; cert?: string; key?: string };
+  sasl: null | { mechanism: SaslMechanism; username: string; password: string };
 }
 
 /** Everything the worker reads from the environment, typed and frozen. */
@@ -23,6 +60,7 @@ export interface Config {
     clientId: string;
     partitionsConsumedConcurrently: number;
     sessionTimeoutMs: number;
+    security: KafkaSecurity;
   };
   mysql: MysqlConfig;
   logLevel: LogLevel;
@@ -47,107 +85,167 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+const mysqlShape = {
+  MYSQL_HOST: text('MYSQL_HOST', 'localhost'),
+  MYSQL_PORT: int('MYSQL_PORT', 3306, 1, 65535),
+  MYSQL_USER: text('MYSQL_USER', 'analytics'),
+  MYSQL_PASSWORD: secret('analytics123'),
+  MYSQL_DATABASE: text('MYSQL_DATABASE', 'analytics'),
+  MYSQL_POOL_SIZE: int('MYSQL_POOL_SIZE', 5, 1, 100),
+  MYSQL_SSL_MODE: oneOf('MYSQL_SSL_MODE', ['disabled', 'verify-ca', 'verify-identity'], 'disabled'),
+  MYSQL_SSL_CA_FILE: pemFile('MYSQL_SSL_CA_FILE'),
+  MYSQL_SSL_CERT_FILE: pemFile('MYSQL_SSL_CERT_FILE'),
+  MYSQL_SSL_KEY_FILE: pemFile('MYSQL_SSL_KEY_FILE'),
+};
 
-/** Collects problems instead of throwing at the first one. */
-class EnvReader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
+const workerShape = {
+  ...mysqlShape,
+  KAFKA_BROKERS: hostPorts('KAFKA_BROKERS', 'localhost:9092'),
+  KAFKA_TOPIC: text('KAFKA_TOPIC', 'user'),
+  KAFKA_GROUP_ID: text('KAFKA_GROUP_ID', 'mysql-analytics-service'),
+  KAFKA_DLQ_TOPIC: text('KAFKA_DLQ_TOPIC', 'user.dlq'),
+  KAFKA_CLIENT_ID: text('KAFKA_CLIENT_ID', 'mysql-analytics-worker'),
+  KAFKA_PARTITIONS_CONCURRENCY: int('KAFKA_PARTITIONS_CONCURRENCY', 4, 1, 64),
+  KAFKA_SESSION_TIMEOUT_MS: int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+  KAFKA_SSL: flag('KAFKA_SSL', false),
+  KAFKA_SSL_CA_FILE: pemFile('KAFKA_SSL_CA_FILE'),
+  KAFKA_SSL_CERT_FILE: pemFile('KAFKA_SSL_CERT_FILE'),
+  KAFKA_SSL_KEY_FILE: pemFile('KAFKA_SSL_KEY_FILE'),
+  KAFKA_SASL_MECHANISM: optionalOneOf('KAFKA_SASL_MECHANISM', ['plain', 'scram-sha-256', 'scram-sha-512']),
+  KAFKA_SASL_USERNAME: optionalText('KAFKA_SASL_USERNAME'),
+  KAFKA_SASL_PASSWORD: optionalSecret(),
+  LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  EVENT_LOG_LEVEL: oneOf('EVENT_LOG_LEVEL', LOG_LEVELS, 'info'),
+  HTTP_PORT: int('HTTP_PORT', 8080, 0, 65535),
+  WRITE_CHUNK_SIZE: int('WRITE_CHUNK_SIZE', 500, 1, 10_000),
+  SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+  RETRY_INITIAL_DELAY_MS: int('RETRY_INITIAL_DELAY_MS', 200, 1, 60_000),
+  RETRY_MAX_DELAY_MS: int('RETRY_MAX_DELAY_MS', 30_000, 1, 600_000),
+};
 
-  string(name: string, fallback: string): string {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (raw.trim() === '') this.problems.push(`${name} must not be blank`);
-    return raw.trim();
+type Values<S extends Record<string, unknown>> = Partial<{ [K in keyof S]: unknown }>;
+const isSet = (v: unknown): boolean => v !== undefined;
+
+/** Contradictions among the MySQL TLS variables (each message names the variables). */
+function mysqlProblems(v: Values<typeof mysqlShape>, env: Env): string[] {
+  const problems: string[] = [];
+  const files = ['MYSQL_SSL_CA_FILE', 'MYSQL_SSL_CERT_FILE', 'MYSQL_SSL_KEY_FILE'] as const;
+  if (v.MYSQL_SSL_MODE === 'disabled') {
+    const set = files.filter((name) => isSet(env[name] || undefined));
+    if (set.length > 0) problems.push(`${set.join(', ')} set but MYSQL_SSL_MODE is disabled: set MYSQL_SSL_MODE`);
   }
-
-  /** A password is taken verbatim: spaces may be part of it. */
-  secret(name: string, fallback: string): string {
-    const raw = this.env[name];
-    return raw === undefined ? fallback : raw;
+  // Without its own CA, verify-ca would accept any certificate a public CA ever signed.
+  if (v.MYSQL_SSL_MODE === 'verify-ca' && !isSet(env.MYSQL_SSL_CA_FILE || undefined)) {
+    problems.push('MYSQL_SSL_MODE=verify-ca needs MYSQL_SSL_CA_FILE (or use verify-identity with the system CAs)');
   }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw.trim());
-    if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
+  // The driver checks an IP address against the name "localhost", not against the address.
+  if (v.MYSQL_SSL_MODE === 'verify-identity' && typeof v.MYSQL_HOST === 'string' && isIP(v.MYSQL_HOST) !== 0) {
+    problems.push(
+      'MYSQL_SSL_MODE=verify-identity needs MYSQL_HOST to be the host name in the certificate, not an IP address',
+    );
   }
-
-  level(name: string, fallback: LogLevel): LogLevel {
-    const raw = this.string(name, fallback).toLowerCase();
-    if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
-      this.problems.push(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
-      return fallback;
-    }
-    return raw as LogLevel;
+  if (isSet(env.MYSQL_SSL_CERT_FILE || undefined) !== isSet(env.MYSQL_SSL_KEY_FILE || undefined)) {
+    problems.push('MYSQL_SSL_CERT_FILE and MYSQL_SSL_KEY_FILE go together: set both or neither');
   }
-
-  brokers(name: string, fallback: string): string[] {
-    const list = this.string(name, fallback)
-      .split(',')
-      .map((b) => b.trim())
-      .filter((b) => b !== '');
-    const bad = list.filter((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
-    if (list.length === 0 || bad.length > 0) {
-      this.problems.push(`${name} must be a comma-separated list of host:port, got "${this.env[name] ?? ''}"`);
-    }
-    return list;
-  }
+  return problems;
 }
 
-function readMysql(r: EnvReader): MysqlConfig {
+/** Contradictions among the Kafka variables. */
+function kafkaProblems(v: Values<typeof workerShape>, env: Env): string[] {
+  const problems: string[] = [];
+  const given = (name: string): boolean => isSet(env[name] || undefined);
+  if (v.KAFKA_SSL === false) {
+    const set = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'].filter(given);
+    if (set.length > 0) problems.push(`${set.join(', ')} set but KAFKA_SSL is not true: set KAFKA_SSL=true`);
+  }
+  if (given('KAFKA_SSL_CERT_FILE') !== given('KAFKA_SSL_KEY_FILE')) {
+    problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: set both or neither');
+  }
+  if (v.KAFKA_SASL_MECHANISM !== undefined) {
+    if (!given('KAFKA_SASL_USERNAME')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME is required');
+    if (!given('KAFKA_SASL_PASSWORD')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_PASSWORD is required');
+    // PLAIN sends the password as it is: over plaintext anyone on the path reads it.
+    if (v.KAFKA_SASL_MECHANISM === 'plain' && v.KAFKA_SSL === false) {
+      problems.push('KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true');
+    }
+  } else if (!given('KAFKA_SASL_MECHANISM') && (given('KAFKA_SASL_USERNAME') || given('KAFKA_SASL_PASSWORD'))) {
+    problems.push('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD set but KAFKA_SASL_MECHANISM is not');
+  }
+  if (isSet(v.KAFKA_TOPIC) && v.KAFKA_DLQ_TOPIC === v.KAFKA_TOPIC) {
+    problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
+  }
+  return problems;
+}
+
+/** The PEM contents that were given, without keys for those that were not. */
+function pemFiles(ca?: string, cert?: string, key?: string): { ca?: string; cert?: string; key?: string } {
   return {
-    host: r.string('MYSQL_HOST', 'localhost'),
-    port: r.int('MYSQL_PORT', 3306, 1, 65535),
-    user: r.string('MYSQL_USER', 'analytics'),
-    password: r.secret('MYSQL_PASSWORD', 'analytics123'),
-    database: r.string('MYSQL_DATABASE', 'analytics'),
-    poolSize: r.int('MYSQL_POOL_SIZE', 5, 1, 100),
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
   };
+}
+
+function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): MysqlConfig {
+  const mysql: MysqlConfig = {
+    host: v.MYSQL_HOST,
+    port: v.MYSQL_PORT,
+    user: v.MYSQL_USER,
+    password: v.MYSQL_PASSWORD,
+    database: v.MYSQL_DATABASE,
+    poolSize: v.MYSQL_POOL_SIZE,
+  };
+  if (v.MYSQL_SSL_MODE !== 'disabled') {
+    mysql.tls = {
+      mode: v.MYSQL_SSL_MODE,
+      ...pemFiles(v.MYSQL_SSL_CA_FILE, v.MYSQL_SSL_CERT_FILE, v.MYSQL_SSL_KEY_FILE),
+    };
+  }
+  return mysql;
 }
 
 /** Reads only the MySQL part (for the MikroORM CLI, which must not need Kafka settings). */
 export function loadMysqlConfig(env: Env = process.env): MysqlConfig {
-  const reader = new EnvReader(env);
-  const mysql = readMysql(reader);
-  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
-  return Object.freeze(mysql);
+  const { values, problems } = parseEnv(mysqlShape, env, (v) => mysqlProblems(v, env));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(toMysql(values));
 }
 
 /** Reads and validates the whole configuration (spec §6 plus the documented tuning variables). */
 export function loadConfig(env: Env = process.env): Config {
-  const r = new EnvReader(env);
-  const config: Config = {
+  const { values: v, problems } = parseEnv(workerShape, env, (partial) => [
+    ...mysqlProblems(partial, env),
+    ...kafkaProblems(partial, env),
+  ]);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const tls = v.KAFKA_SSL ? pemFiles(v.KAFKA_SSL_CA_FILE, v.KAFKA_SSL_CERT_FILE, v.KAFKA_SSL_KEY_FILE) : null;
+  const sasl =
+    v.KAFKA_SASL_MECHANISM === undefined
+      ? null
+      : {
+          mechanism: v.KAFKA_SASL_MECHANISM,
+          username: v.KAFKA_SASL_USERNAME as string,
+          password: v.KAFKA_SASL_PASSWORD as string,
+        };
+  return deepFreeze({
     kafka: {
-      brokers: r.brokers('KAFKA_BROKERS', 'localhost:9092'),
-      topic: r.string('KAFKA_TOPIC', 'user'),
-      groupId: r.string('KAFKA_GROUP_ID', 'mysql-analytics-service'),
-      dlqTopic: r.string('KAFKA_DLQ_TOPIC', 'user.dlq'),
-      clientId: r.string('KAFKA_CLIENT_ID', 'mysql-analytics-worker'),
-      partitionsConsumedConcurrently: r.int('KAFKA_PARTITIONS_CONCURRENCY', 4, 1, 64),
-      sessionTimeoutMs: r.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+      brokers: v.KAFKA_BROKERS,
+      topic: v.KAFKA_TOPIC,
+      groupId: v.KAFKA_GROUP_ID,
+      dlqTopic: v.KAFKA_DLQ_TOPIC,
+      clientId: v.KAFKA_CLIENT_ID,
+      partitionsConsumedConcurrently: v.KAFKA_PARTITIONS_CONCURRENCY,
+      sessionTimeoutMs: v.KAFKA_SESSION_TIMEOUT_MS,
+      security: { tls, sasl },
     },
-    mysql: readMysql(r),
-    logLevel: r.level('LOG_LEVEL', 'info'),
-    eventLogLevel: r.level('EVENT_LOG_LEVEL', 'info'),
-    httpPort: r.int('HTTP_PORT', 8080, 0, 65535),
-    writeChunkSize: r.int('WRITE_CHUNK_SIZE', 500, 1, 10_000),
-    shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
-    retry: {
-      initialDelayMs: r.int('RETRY_INITIAL_DELAY_MS', 200, 1, 60_000),
-      maxDelayMs: r.int('RETRY_MAX_DELAY_MS', 30_000, 1, 600_000),
-    },
-  };
-  if (config.kafka.dlqTopic === config.kafka.topic) {
-    r.problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
-  }
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return deepFreeze(config);
+    mysql: toMysql(v),
+    logLevel: v.LOG_LEVEL,
+    eventLogLevel: v.EVENT_LOG_LEVEL,
+    httpPort: v.HTTP_PORT,
+    writeChunkSize: v.WRITE_CHUNK_SIZE,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    retry: { initialDelayMs: v.RETRY_INITIAL_DELAY_MS, maxDelayMs: v.RETRY_MAX_DELAY_MS },
+  });
 }
 
 function deepFreeze<T extends object>(value: T): T {

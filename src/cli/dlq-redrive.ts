@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { describeError } from '../errors';
 import { redriveDeadLetters } from '../kafka/dead-letter-redrive';
+import { checkBrokerCertificates } from '../kafka/broker-certificate-check';
 import { createKafka } from '../kafka/kafka-client';
 import { createLogger } from '../logger';
 
@@ -45,7 +46,11 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) usage(err.message);
     throw err;
   }
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'dlq-redrive' }, createLogger('warn'));
+  const kafka = createKafka(
+    { brokers: config.kafka.brokers, clientId: 'dlq-redrive', security: config.kafka.security },
+    createLogger('warn'),
+  );
+  await checkBrokerCertificates(config.kafka.brokers, config.kafka.security);
   const tty = process.stderr.isTTY;
   let last = 0;
   const summary = await redriveDeadLetters(kafka, {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config';
 import { describeError } from '../errors';
 import { JsonProducer, type KeyedJson } from '../kafka/json-producer';
+import { checkBrokerCertificates } from '../kafka/broker-certificate-check';
 import { createKafka } from '../kafka/kafka-client';
 import { createLogger } from '../logger';
 import { LiveUserEvents } from './live-user-events';
@@ -52,7 +53,11 @@ async function generate(producer: JsonProducer, request: Extract<ProduceRequest,
 async function main(): Promise<void> {
   const request = parseProduceArgs(process.argv.slice(2));
   const config = loadConfig();
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'user-event-producer' }, createLogger('warn'));
+  const kafka = createKafka(
+    { brokers: config.kafka.brokers, clientId: 'user-event-producer', security: config.kafka.security },
+    createLogger('warn'),
+  );
+  await checkBrokerCertificates(config.kafka.brokers, config.kafka.security);
   const producer = new JsonProducer(kafka, config.kafka.topic);
   await producer.connect();
   try {

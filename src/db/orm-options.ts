@@ -1,5 +1,6 @@
 import { defineConfig, type Options } from '@mikro-orm/mysql';
 import { format } from 'mysql2';
+import { mysqlSslOptions } from './mysql-tls';
 import { SnapshotMigrator } from './snapshot-migrator';
 import type { MysqlConfig } from '../config';
 import { domainEntities } from '../domains';
@@ -7,7 +8,7 @@ import { domainEntities } from '../domains';
 /**
  * One MikroORM configuration for the worker, the CLI and the tests.
  * Strict SQL mode makes the server reject (not truncate) a bad value; UTC session time zone;
- * READ COMMITTED transactions.
+ * READ COMMITTED transactions; TLS as configured (MYSQL_SSL_MODE).
  */
 export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> = {}): Options {
   const { migrations, ...rest } = overrides;
@@ -43,7 +44,12 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
         });
       },
     },
-    driverOptions: { connection: { queryFormat: formatOnlyWithValues } },
+    driverOptions: {
+      connection: {
+        queryFormat: formatOnlyWithValues,
+        ...(mysql.tls === undefined ? {} : { ssl: mysqlSslOptions(mysql.tls) }),
+      },
+    },
     extensions: [SnapshotMigrator],
     migrations: {
       tableName: 'mikro_orm_migrations',

@@ -173,12 +173,32 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
       topic: 'unused',
       groupId: 'unused',
       dlqTopic: 'unused.dlq',
-      env: { MYSQL_PORT: 'abc', LOG_LEVEL: 'chatty', KAFKA_BROKERS: 'nohostport' },
+      env: {
+        MYSQL_PORT: 'abc',
+        LOG_LEVEL: 'chatty',
+        KAFKA_BROKERS: 'nohostport',
+        // TLS/SASL settings that cannot work: a SASL mechanism without a user, a CA that is not there.
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_PASSWORD: 'sasl-s3cret-value',
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem',
+        MYSQL_SSL_MODE: 'verify-ca',
+      },
     });
     const exit = await worker.exited;
     assert.equal(exit.code, 2);
-    for (const name of ['MYSQL_PORT', 'LOG_LEVEL', 'KAFKA_BROKERS']) assert.match(worker.stderr, new RegExp(name));
-    assert.ok(!`${worker.stderr}${worker.stdout}`.includes('p4ssw0rd-secret'));
+    for (const name of [
+      'MYSQL_PORT',
+      'LOG_LEVEL',
+      'KAFKA_BROKERS',
+      'KAFKA_SASL_USERNAME is required',
+      'KAFKA_SSL_CA_FILE: cannot read "/nonexistent/ca.pem"',
+      'MYSQL_SSL_MODE=verify-ca needs MYSQL_SSL_CA_FILE',
+    ]) {
+      assert.match(worker.stderr, new RegExp(name));
+    }
+    const output = `${worker.stderr}${worker.stdout}`;
+    assert.ok(!output.includes('p4ssw0rd-secret') && !output.includes('s3cret-value'));
   });
 
   it('stores the same rows whatever the worker time zone', async () => {

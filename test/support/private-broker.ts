@@ -8,25 +8,42 @@ import { projectRoot, testTmpDir } from './services';
  * restart or misconfigure it while the shared broker serves the other test files.
  */
 export class PrivateBroker {
-  /** `host:port` for KAFKA_BROKERS. */
+  /** `host:port` for KAFKA_BROKERS (the plaintext listener). */
   readonly brokers: string;
+  /** A port for an extra listener the properties may declare (e.g. SASL_SSL). */
+  readonly extraPort: number;
   private readonly env: NodeJS.ProcessEnv;
 
-  private constructor(name: string, extraProperties: readonly string[]) {
+  private constructor(
+    name: string,
+    extraProperties: readonly string[] | ((ports: { port: number; extraPort: number }) => readonly string[]),
+    formatArgs: readonly string[],
+  ) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     this.brokers = `127.0.0.1:${port}`;
+    this.extraPort = port + 2;
+    const properties =
+      typeof extraProperties === 'function' ? extraProperties({ port, extraPort: this.extraPort }) : extraProperties;
     this.env = {
       ...process.env,
       KAFKA_PORT: String(port),
       KAFKA_CONTROLLER_PORT: String(port + 1),
       KAFKA_DATA_DIR: join(testTmpDir(), `kafka-${name}-${port}`),
-      KAFKA_EXTRA_PROPERTIES: extraProperties.join('\n'),
+      KAFKA_EXTRA_PROPERTIES: properties.join('\n'),
+      KAFKA_FORMAT_ARGS: formatArgs.join('\n'),
     };
   }
 
-  /** Formats fresh storage and starts the broker with the given extra server properties. */
-  static start(name: string, extraProperties: readonly string[] = []): PrivateBroker {
-    const broker = new PrivateBroker(name, extraProperties);
+  /**
+   * Formats fresh storage (with extra `StorageTool format` arguments, e.g. SCRAM users) and starts
+   * the broker with the given extra server properties (a function of its ports, for listeners).
+   */
+  static start(
+    name: string,
+    extraProperties: readonly string[] | ((ports: { port: number; extraPort: number }) => readonly string[]) = [],
+    formatArgs: readonly string[] = [],
+  ): PrivateBroker {
+    const broker = new PrivateBroker(name, extraProperties, formatArgs);
     broker.run('start');
     return broker;
   }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { ConfigError, loadConfig, loadMysqlConfig } from '../../src/config';
 
 describe('loadConfig', () => {
@@ -53,5 +56,112 @@ describe('loadConfig', () => {
       () => loadMysqlConfig({ MYSQL_PASSWORD: 's3cret', MYSQL_PORT: '99999' }),
       (err: Error) => !err.message.includes('s3cret') && /MYSQL_PORT/.test(err.message),
     );
+  });
+});
+
+describe('loadConfig: TLS and SASL variables', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
+  const pem = join(dir, 'ca.pem');
+  writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const notPem = join(dir, 'ca.txt');
+  writeFileSync(notPem, 'hello');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The problems of a configuration that must be refused. */
+  function problems(env: Record<string, string>): string[] {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.problems;
+    }
+    return assert.fail('expected ConfigError');
+  }
+
+  it('defaults to plaintext Kafka without SASL and MySQL without TLS', () => {
+    const c = loadConfig({});
+    assert.deepEqual(c.kafka.security, { tls: null, sasl: null });
+    assert.equal(c.mysql.tls, undefined);
+  });
+
+  it('reads Kafka TLS with a CA and SASL (mechanism case-insensitive, password verbatim)', () => {
+    const c = loadConfig({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: pem,
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: ' p@ss ',
+    });
+    assert.match(c.kafka.security.tls?.ca ?? '', /BEGIN CERTIFICATE/);
+    assert.deepEqual(c.kafka.security.sasl, { mechanism: 'scram-sha-512', username: 'svc', password: ' p@ss ' });
+    assert.deepEqual(loadConfig({ KAFKA_SSL: 'true' }).kafka.security.tls, {}, 'TLS with the system CAs');
+  });
+
+  it('reads MySQL TLS modes and files', () => {
+    const c = loadMysqlConfig({ MYSQL_SSL_MODE: 'VERIFY-CA', MYSQL_SSL_CA_FILE: pem });
+    assert.equal(c.tls?.mode, 'verify-ca');
+    assert.match(c.tls?.ca ?? '', /BEGIN CERTIFICATE/);
+    assert.deepEqual(loadMysqlConfig({ MYSQL_SSL_MODE: 'verify-identity', MYSQL_HOST: 'db.example.com' }).tls, {
+      mode: 'verify-identity',
+    });
+  });
+
+  it('names a bad value of each new variable', () => {
+    const found = problems({ KAFKA_SSL: 'maybe', KAFKA_SASL_MECHANISM: 'gssapi', MYSQL_SSL_MODE: 'required' });
+    assert.equal(found.length, 3, found.join('\n'));
+    assert.match(found.join('\n'), /KAFKA_SSL must be true or false, got "maybe"/);
+    assert.match(found.join('\n'), /KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512/);
+    assert.match(found.join('\n'), /MYSQL_SSL_MODE must be one of disabled, verify-ca, verify-identity/);
+  });
+
+  it('names a certificate file that does not exist or is not PEM', () => {
+    const found = problems({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: join(dir, 'missing.pem'),
+      MYSQL_SSL_MODE: 'verify-ca',
+      MYSQL_SSL_CA_FILE: notPem,
+    });
+    assert.deepEqual(found, [
+      `MYSQL_SSL_CA_FILE: "${notPem}" is not a PEM file`,
+      `KAFKA_SSL_CA_FILE: cannot read "${join(dir, 'missing.pem')}" (ENOENT)`,
+    ]);
+  });
+
+  it('refuses contradictory or incomplete settings, naming the variables', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [
+        { KAFKA_SASL_MECHANISM: 'scram-sha-256' },
+        /KAFKA_SASL_USERNAME is required.*\n.*KAFKA_SASL_PASSWORD is required/,
+      ],
+      [{ KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: 'x' }, /KAFKA_SASL_MECHANISM is not/],
+      [{ KAFKA_SSL_CA_FILE: pem }, /KAFKA_SSL_CA_FILE set but KAFKA_SSL is not true/],
+      [{ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: pem }, /KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together/],
+      [
+        { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' },
+        /KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true/,
+      ],
+      [{ MYSQL_SSL_CA_FILE: pem }, /MYSQL_SSL_CA_FILE set but MYSQL_SSL_MODE is disabled/],
+      [{ MYSQL_SSL_MODE: 'verify-ca' }, /MYSQL_SSL_MODE=verify-ca needs MYSQL_SSL_CA_FILE/],
+      [
+        { MYSQL_SSL_MODE: 'verify-identity', MYSQL_HOST: '10.1.2.3' },
+        /verify-identity needs MYSQL_HOST to be the host name/,
+      ],
+      [
+        { MYSQL_SSL_MODE: 'verify-identity', MYSQL_HOST: 'db', MYSQL_SSL_KEY_FILE: pem },
+        /MYSQL_SSL_CERT_FILE and MYSQL_SSL_KEY_FILE go together/,
+      ],
+    ];
+    for (const [env, expected] of cases) assert.match(problems(env).join('\n'), expected, JSON.stringify(env));
+  });
+
+  it('never echoes a SASL or MySQL password, even next to bad variables', () => {
+    const found = problems({
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_PASSWORD: 'kafka-secret-value',
+      MYSQL_PASSWORD: 'mysql-secret-value',
+      MYSQL_PORT: 'x',
+    });
+    assert.ok(found.length >= 2);
+    assert.ok(!found.join('\n').includes('secret-value'));
   });
 });
