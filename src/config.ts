@@ -11,6 +11,8 @@ export interface MysqlConfig {
   password: string;
   database: string;
   poolSize: number;
+  /** A statement without an answer for this long is abandoned and its connection dropped (then retried); 0: none. */
+  queryTimeoutMs: number;
 }
 
 /** Everything the worker reads from the environment, typed and frozen. */
@@ -32,6 +34,8 @@ export interface Config {
   httpPort: number;
   writeChunkSize: number;
   shutdownTimeoutMs: number;
+  /** /readyz is 503 while a partition has had work without progress for longer than this. */
+  partitionStuckMs: number;
   retry: { initialDelayMs: number; maxDelayMs: number };
 }
 
@@ -108,6 +112,7 @@ function readMysql(r: EnvReader): MysqlConfig {
     password: r.secret('MYSQL_PASSWORD', 'analytics123'),
     database: r.string('MYSQL_DATABASE', 'analytics'),
     poolSize: r.int('MYSQL_POOL_SIZE', 5, 1, 100),
+    queryTimeoutMs: r.int('MYSQL_QUERY_TIMEOUT_MS', 60_000, 100, 3_600_000),
   };
 }
 
@@ -138,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     httpPort: r.int('HTTP_PORT', 8080, 0, 65535),
     writeChunkSize: r.int('WRITE_CHUNK_SIZE', 500, 1, 10_000),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    partitionStuckMs: r.int('PARTITION_STUCK_MS', 60_000, 1_000, 3_600_000),
     retry: {
       initialDelayMs: r.int('RETRY_INITIAL_DELAY_MS', 200, 1, 60_000),
       maxDelayMs: r.int('RETRY_MAX_DELAY_MS', 30_000, 1, 600_000),

@@ -1,5 +1,6 @@
 import { defineConfig, type Options } from '@mikro-orm/mysql';
 import { format } from 'mysql2';
+import { enforceQueryTimeout, type TimedConnection } from './query-timeout';
 import { SnapshotMigrator } from './snapshot-migrator';
 import type { MysqlConfig } from '../config';
 import { domainEntities } from '../domains';
@@ -25,6 +26,7 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
       min: 0,
       max: mysql.poolSize,
       afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
+        if (mysql.queryTimeoutMs > 0) enforceQueryTimeout(conn, mysql.queryTimeoutMs);
         // The table's collation for literals too: joins against derived tables of parameters then
         // never mix collations (MySQL 8 defaults connections to utf8mb4_0900_ai_ci).
         conn.query('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci', (namesErr: Error | null) => {
@@ -80,6 +82,6 @@ function formatOnlyWithValues(
   return format(sql, values as Parameters<typeof format>[1], this.config?.stringifyObjects ?? false, timezone as never);
 }
 
-interface RawConnection {
+interface RawConnection extends TimedConnection {
   query(sql: string, cb: (err: Error | null) => void): void;
 }
