@@ -11,8 +11,8 @@ export interface MysqlConfig {
   password: string;
   database: string;
   poolSize: number;
-  /** A statement without an answer for this long is abandoned and its connection dropped (then retried); 0: none. */
-  queryTimeoutMs: number;
+  /** A statement without an answer for this long is abandoned and its connection dropped (then retried); absent or 0: none. */
+  queryTimeoutMs?: number;
 }
 
 /** Everything the worker reads from the environment, typed and frozen. */

@@ -26,7 +26,7 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
       min: 0,
       max: mysql.poolSize,
       afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
-        if (mysql.queryTimeoutMs > 0) enforceQueryTimeout(conn, mysql.queryTimeoutMs);
+        if (mysql.queryTimeoutMs) enforceQueryTimeout(conn, mysql.queryTimeoutMs);
         // The table's collation for literals too: joins against derived tables of parameters then
         // never mix collations (MySQL 8 defaults connections to utf8mb4_0900_ai_ci).
         conn.query('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci', (namesErr: Error | null) => {

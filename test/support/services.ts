@@ -30,7 +30,6 @@ export function mysqlServer(database = 'analytics'): MysqlConfig {
     password: process.env.MYSQL_PASSWORD ?? 'analytics123',
     database,
     poolSize: 4,
-    queryTimeoutMs: 60_000,
   };
 }
 
