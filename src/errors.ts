@@ -259,10 +259,10 @@ export function redactSqlMessage(message: string): string {
   let out = '';
   let i = 0;
   while (i < message.length) {
-    const open = message.indexOf("'", i);
+    const open = nextQuote(message, i);
     if (open < 0) return out + message.slice(i);
     out += message.slice(i, open);
-    const close = message.indexOf("'", open + 1);
+    const close = nextQuote(message, open + 1);
     const fragment = close < 0 ? undefined : message.slice(open + 1, close);
     if (fragment !== undefined && IDENTIFIER_BEFORE.test(out) && IDENTIFIER.test(fragment)) {
       out += `'${fragment}'`;
@@ -275,4 +275,12 @@ export function redactSqlMessage(message: string): string {
     return SERVER_TAIL.test(rest) ? out + rest : out;
   }
   return out;
+}
+
+/** The next quote at or after `from`, skipping apostrophes inside words ("doesn't", "Can't"). */
+function nextQuote(message: string, from: number): number {
+  for (let at = message.indexOf("'", from); at >= 0; at = message.indexOf("'", at + 1)) {
+    if (!(/[a-z]/i.test(message[at - 1] ?? '') && /[a-z]/i.test(message[at + 1] ?? ''))) return at;
+  }
+  return -1;
 }

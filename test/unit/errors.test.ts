@@ -70,6 +70,8 @@ describe('redactSqlMessage', () => {
     ],
     ["value 'a' for column 'x' and 'b' for column", "value '…'"],
     ["unterminated 'secret value", "unterminated '…'"],
+    ["Table 'db.users' doesn't exist", "Table 'db.users' doesn't exist"],
+    ["Can't find record in 'x'", "Can't find record in '…'"],
   ];
   for (const [input, expected] of cases) {
     it(input, () => assert.equal(redactSqlMessage(input), expected));
