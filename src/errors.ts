@@ -195,6 +195,21 @@ const NETWORK_TEXT: Readonly<Record<string, string>> = {
   QUERY_TIMEOUT: 'the database did not answer within MYSQL_QUERY_TIMEOUT_MS; the connection was dropped',
 };
 
+// Fixed messages of knex and mysql2 that carry no code, recognised at the end of knex's
+// "<sql> - <message>" so the statement before them is never shown.
+const KNOWN_DRIVER_MESSAGES: ReadonlyArray<[string, string]> = [
+  [
+    'Transaction query already complete, run with DEBUG=knex:tx for more info',
+    "the transaction's connection failed under it (lost, or dropped after MYSQL_QUERY_TIMEOUT_MS)",
+  ],
+  ["Can't add new command when connection is in closed state", 'the connection to the database was closed'],
+  ['Connection lost: The server closed the connection.', 'the database closed the connection'],
+];
+
+function knownDriverText(message: string): string | undefined {
+  return KNOWN_DRIVER_MESSAGES.find(([tail]) => message === tail || message.endsWith(` - ${tail}`))?.[1];
+}
+
 /**
  * A short description of an error for logs and dead-letter headers, without SQL or values:
  * for server errors the code, the server's message with quoted values cut out, errno and
@@ -216,7 +231,8 @@ export function describeError(err: unknown): string {
   }
   if (isDatabaseError(fields)) {
     const name = typeof fields.name === 'string' ? fields.name : 'database error';
-    const text = (code && NETWORK_TEXT[code]) ?? `${name} (message withheld: it may quote the statement)`;
+    const known = typeof fields.message === 'string' ? knownDriverText(fields.message) : undefined;
+    const text = (code && NETWORK_TEXT[code]) ?? known ?? `${name} (message withheld: it may quote the statement)`;
     return code ? `${code}: ${text}` : text;
   }
   const message = typeof fields.message === 'string' ? fields.message : String(err);

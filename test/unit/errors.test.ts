@@ -109,6 +109,13 @@ describe('describeError', () => {
       },
     );
     assert.equal(describeError(lost), 'ECONNRESET: the connection to the database was reset');
+    const aborted = Object.assign(
+      new Error(
+        "insert into `users` values ('jane@example.com') - Transaction query already complete, run with DEBUG=knex:tx for more info",
+      ),
+      { name: 'DriverException' },
+    );
+    assert.match(describeError(aborted), /^the transaction's connection failed under it/);
     const odd = Object.assign(new Error("select 'jane@example.com' - boom"), {
       name: 'DriverException',
       code: 'EWHAT',
