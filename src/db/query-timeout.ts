@@ -1,6 +1,7 @@
 /** The parts of a mysql2 connection (callback API) the timeout needs. */
 export interface TimedConnection {
   query(...args: unknown[]): unknown;
+  execute?(...args: unknown[]): unknown;
   stream: { destroy(err?: Error): void };
 }
 
@@ -13,11 +14,21 @@ export interface TimedConnection {
  * option reports the error but leaves the connection in the pool with the query pending.
  */
 export function enforceQueryTimeout(conn: TimedConnection, timeoutMs: number): void {
-  const query = conn.query.bind(conn);
-  conn.query = (...args: unknown[]): unknown => {
+  conn.query = timed(conn, conn.query.bind(conn), timeoutMs);
+  // Prepared statements (execute) wait on the same socket.
+  if (conn.execute) conn.execute = timed(conn, conn.execute.bind(conn), timeoutMs);
+}
+
+/** `send` with a timer armed until its callback runs. */
+function timed(
+  conn: TimedConnection,
+  send: (...args: unknown[]) => unknown,
+  timeoutMs: number,
+): (...args: unknown[]) => unknown {
+  return (...args: unknown[]): unknown => {
     const last = args.length - 1;
     const callback = args[last];
-    if (typeof callback !== 'function') return query(...args);
+    if (typeof callback !== 'function') return send(...args);
     const timer = setTimeout(() => {
       const err = Object.assign(new Error(`no answer from the database within ${timeoutMs} ms`), {
         code: 'QUERY_TIMEOUT',
@@ -29,6 +40,6 @@ export function enforceQueryTimeout(conn: TimedConnection, timeoutMs: number): v
       clearTimeout(timer);
       (callback as (...r: unknown[]) => void)(...results);
     };
-    return query(...args);
+    return send(...args);
   };
 }
