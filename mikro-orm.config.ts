@@ -2,4 +2,5 @@
 import { loadMysqlConfig } from './src/config';
 import { buildOrmOptions } from './src/db/orm-options';
 
-export default buildOrmOptions(loadMysqlConfig());
+// No query timeout here: a migration's DDL may rightly run for long on a big table.
+export default buildOrmOptions({ ...loadMysqlConfig(), queryTimeoutMs: 0 });

@@ -14,6 +14,7 @@ import { TopicConsumer } from './kafka/topic-consumer';
 import { OpsHttpServer } from './ops/http-server';
 import { WorkerMetrics } from './ops/metrics';
 import { BatchProcessor } from './pipeline/batch-processor';
+import { PartitionProgress } from './pipeline/partition-progress';
 import { HandlerRegistry } from './pipeline/registry';
 import { retryForever } from './pipeline/retry';
 
@@ -39,6 +40,7 @@ export class App {
     const { config, logger } = this;
     const registry = new HandlerRegistry(domainModules);
     const metrics = new WorkerMetrics();
+    const progress = new PartitionProgress(config.partitionStuckMs);
 
     const orm: MikroORM = await openDatabase(config.mysql);
     this.cleanups.push({ name: 'database', run: () => orm.close(true) });
@@ -67,6 +69,7 @@ export class App {
         chunkSize: config.writeChunkSize,
         partitionsConsumedConcurrently: config.kafka.partitionsConsumedConcurrently,
         sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+        progress,
       },
       logger.child({ component: 'consumer' }),
       this.onFatal,
@@ -82,6 +85,7 @@ export class App {
         { name: 'kafka_group_joined', check: () => consumer.isJoined },
         { name: 'database_writes_ok', check: () => metrics.databaseOk },
         { name: 'database_reachable', check: () => isDatabaseReachable(orm) },
+        { name: 'no_partition_stuck', check: () => progress.stuck().length === 0 },
       ],
       logger.child({ component: 'http' }),
     );

@@ -38,6 +38,8 @@ export interface MysqlConfig {
   database: string;
   poolSize: number;
   tls?: MysqlTls;
+  /** A statement without an answer for this long is abandoned and its connection dropped (then retried); absent or 0: none. */
+  queryTimeoutMs?: number;
 }
 
 /** A SASL mechanism Kafka accepts from kafkajs. */
@@ -70,6 +72,8 @@ export interface Config {
   httpPort: number;
   writeChunkSize: number;
   shutdownTimeoutMs: number;
+  /** /readyz is 503 while a partition has had work without progress for longer than this. */
+  partitionStuckMs: number;
   retry: { initialDelayMs: number; maxDelayMs: number };
 }
 
@@ -92,6 +96,7 @@ const mysqlShape = {
   MYSQL_PASSWORD: secret('analytics123'),
   MYSQL_DATABASE: text('MYSQL_DATABASE', 'analytics'),
   MYSQL_POOL_SIZE: int('MYSQL_POOL_SIZE', 5, 1, 100),
+  MYSQL_QUERY_TIMEOUT_MS: int('MYSQL_QUERY_TIMEOUT_MS', 60_000, 100, 3_600_000),
   MYSQL_SSL_MODE: oneOf('MYSQL_SSL_MODE', ['disabled', 'verify-ca', 'verify-identity'], 'disabled'),
   MYSQL_SSL_CA_FILE: pemFile('MYSQL_SSL_CA_FILE'),
   MYSQL_SSL_CERT_FILE: pemFile('MYSQL_SSL_CERT_FILE'),
@@ -119,6 +124,7 @@ const workerShape = {
   HTTP_PORT: int('HTTP_PORT', 8080, 0, 65535),
   WRITE_CHUNK_SIZE: int('WRITE_CHUNK_SIZE', 500, 1, 10_000),
   SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+  PARTITION_STUCK_MS: int('PARTITION_STUCK_MS', 60_000, 1_000, 3_600_000),
   RETRY_INITIAL_DELAY_MS: int('RETRY_INITIAL_DELAY_MS', 200, 1, 60_000),
   RETRY_MAX_DELAY_MS: int('RETRY_MAX_DELAY_MS', 30_000, 1, 600_000),
 };
@@ -194,6 +200,7 @@ function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): M
     password: v.MYSQL_PASSWORD,
     database: v.MYSQL_DATABASE,
     poolSize: v.MYSQL_POOL_SIZE,
+    queryTimeoutMs: v.MYSQL_QUERY_TIMEOUT_MS,
   };
   if (v.MYSQL_SSL_MODE !== 'disabled') {
     mysql.tls = {
@@ -244,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
     httpPort: v.HTTP_PORT,
     writeChunkSize: v.WRITE_CHUNK_SIZE,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    partitionStuckMs: v.PARTITION_STUCK_MS,
     retry: { initialDelayMs: v.RETRY_INITIAL_DELAY_MS, maxDelayMs: v.RETRY_MAX_DELAY_MS },
   });
 }

@@ -20,10 +20,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const app = new App(config, logger, (err) => {
-    logger.fatal(
-      { err: describeError(err) },
-      'consumer will not restart; exiting so the supervisor restarts the worker',
-    );
+    logger.fatal({ err: describeError(err) }, 'the worker cannot go on; exiting so the supervisor restarts it');
     logger.flush();
     setTimeout(() => process.exit(1), 100);
   });

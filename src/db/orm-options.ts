@@ -1,6 +1,7 @@
 import { defineConfig, type Options } from '@mikro-orm/mysql';
 import { format } from 'mysql2';
 import { mysqlSslOptions } from './mysql-tls';
+import { enforceQueryTimeout, type TimedConnection } from './query-timeout';
 import { SnapshotMigrator } from './snapshot-migrator';
 import type { MysqlConfig } from '../config';
 import { domainEntities } from '../domains';
@@ -26,6 +27,7 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
       min: 0,
       max: mysql.poolSize,
       afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
+        if (mysql.queryTimeoutMs) enforceQueryTimeout(conn, mysql.queryTimeoutMs);
         // The table's collation for literals too: joins against derived tables of parameters then
         // never mix collations (MySQL 8 defaults connections to utf8mb4_0900_ai_ci).
         conn.query('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci', (namesErr: Error | null) => {
@@ -86,6 +88,6 @@ function formatOnlyWithValues(
   return format(sql, values as Parameters<typeof format>[1], this.config?.stringifyObjects ?? false, timezone as never);
 }
 
-interface RawConnection {
+interface RawConnection extends TimedConnection {
   query(sql: string, cb: (err: Error | null) => void): void;
 }

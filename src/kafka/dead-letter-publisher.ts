@@ -1,5 +1,23 @@
-import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
+import { describeError, WorkerError } from '../errors';
 import type { DeadLetter, DeadLetterSink } from '../pipeline/source-record';
+
+// Broker answers that the same publish will get every time: retrying cannot mend them.
+const REFUSED_FOR_GOOD = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'SASL_AUTHENTICATION_FAILED',
+  'INVALID_TOPIC_EXCEPTION',
+  'POLICY_VIOLATION',
+  'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+  'UNSUPPORTED_COMPRESSION_TYPE',
+  'INVALID_REQUIRED_ACKS',
+]);
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
 /**
  * Publishes dead letters: the original key, value bytes and headers, plus dlq.* headers
@@ -31,26 +49,79 @@ export class DeadLetterPublisher implements DeadLetterSink {
     await this.producer.disconnect();
   }
 
-  /** Sends every letter and waits for acks from all in-sync replicas. */
+  /**
+   * Sends every letter and waits for acks from all in-sync replicas. A refusal for good throws
+   * a WorkerError with canRetry false (DEAD_LETTER_REFUSED); other failures are retriable.
+   */
   async publish(letters: readonly DeadLetter[]): Promise<void> {
     const failedAt = new Date().toISOString();
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: letters.map(({ record, reason, error }) => ({
-        key: record.key,
-        value: record.value,
-        headers: {
-          ...(record.headers as IHeaders),
-          'dlq.reason': reason,
-          'dlq.error': error,
-          'dlq.topic': record.topic,
-          'dlq.partition': String(record.partition),
-          'dlq.offset': record.offset,
-          'dlq.timestamp': record.timestamp,
-          'dlq.failed_at': failedAt,
-        },
-      })),
-    });
+    const messages = letters.map((letter) => toMessage(letter, failedAt));
+    try {
+      await this.send(messages);
+    } catch (err) {
+      const refusal = refusalType(err);
+      // The topic's size limit applies to a whole record batch: letters that are too large
+      // together may each fit, so they are sent one by one before giving up.
+      if (refusal && TOO_LARGE.has(refusal) && messages.length > 1) {
+        for (const message of messages) await this.sendOrThrow([message]);
+        return;
+      }
+      throw this.translate(err, refusal);
+    }
   }
+
+  private send(messages: Message[]): Promise<unknown> {
+    return this.producer.send({ topic: this.topic, acks: -1, messages });
+  }
+
+  private async sendOrThrow(messages: Message[]): Promise<void> {
+    try {
+      await this.send(messages);
+    } catch (err) {
+      throw this.translate(err, refusalType(err));
+    }
+  }
+
+  private translate(err: unknown, refusal: string | undefined): WorkerError {
+    if (refusal) {
+      return new WorkerError(
+        'DEAD_LETTER_REFUSED',
+        `the broker refuses the dead letter for good (${refusal}) on topic "${this.topic}" (KAFKA_DLQ_TOPIC): ` +
+          `${describeError(err)}; fix the topic's settings or the ACLs, then restart`,
+        false,
+        { cause: err },
+      );
+    }
+    return new WorkerError('DEAD_LETTER_UNAVAILABLE', describeError(err), true, { cause: err });
+  }
+}
+
+function toMessage({ record, reason, error }: DeadLetter, failedAt: string): Message {
+  return {
+    key: record.key,
+    value: record.value,
+    headers: {
+      ...(record.headers as IHeaders),
+      'dlq.reason': reason,
+      'dlq.error': error,
+      'dlq.topic': record.topic,
+      'dlq.partition': String(record.partition),
+      'dlq.offset': record.offset,
+      'dlq.timestamp': record.timestamp,
+      'dlq.failed_at': failedAt,
+    },
+  };
+}
+
+/** The protocol error type (e.g. MESSAGE_TOO_LARGE) behind kafkajs' wrappers, when it is a refusal for good. */
+function refusalType(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const { type, cause, errors } = current as { type?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof type === 'string' && REFUSED_FOR_GOOD.has(type)) return type;
+    const nested = Array.isArray(errors) ? errors.map(refusalType).find(Boolean) : undefined;
+    if (nested) return nested;
+    current = cause;
+  }
+  return undefined;
 }

@@ -1,12 +1,18 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { describeError, StoppedError } from '../errors';
-import type { BatchProcessor } from '../pipeline/batch-processor';
+import { canRetry, describeError, errorStack, StoppedError, WorkerError } from '../errors';
+import type { BatchProcessor, SliceHooks } from '../pipeline/batch-processor';
+import type { PartitionProgress } from '../pipeline/partition-progress';
 import { noopObserver, type PipelineObserver } from '../pipeline/pipeline-observer';
 import type { SourceRecord } from '../pipeline/source-record';
 
 const SUBSCRIBE_ATTEMPTS = 20;
 const MID_BATCH_COMMIT_INTERVAL_MS = 1000;
+// kafkajs sends a heartbeat only once its heartbeatInterval has passed, so asking often is cheap.
+const HEARTBEAT_EVERY_MS = 1000;
+const FAILED_SLICE_MAX_DELAY_MS = 30_000;
+// Heartbeat answers meaning the group moved on: the partition may now belong to another member.
+const GROUP_MOVED = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
 
 /** Settings of the consuming loop. */
 export interface TopicConsumerOptions {
@@ -15,6 +21,8 @@ export interface TopicConsumerOptions {
   chunkSize: number;
   partitionsConsumedConcurrently: number;
   sessionTimeoutMs: number;
+  /** Where the consumer reports work and progress per partition (for readiness). */
+  progress?: PartitionProgress;
 }
 
 /**
@@ -26,6 +34,8 @@ export class TopicConsumer {
   private stopping = false;
   private joined = false;
   private failed = false;
+  /** Consecutive failed slices per partition, for the backoff before the next attempt. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     kafka: Kafka,
@@ -47,6 +57,7 @@ export class TopicConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.joined = true;
+      options.progress?.reset();
     });
     for (const event of [
       this.consumer.events.REBALANCING,
@@ -61,10 +72,7 @@ export class TopicConsumer {
       const { error, restart } = event.payload;
       this.joined = false;
       this.logger.error({ err: describeError(error), restart }, 'consumer crashed');
-      if (!restart && !this.stopping) {
-        this.failed = true;
-        this.onFatal(error);
-      }
+      if (!restart && !this.stopping) this.fail(error);
     });
   }
 
@@ -117,42 +125,92 @@ export class TopicConsumer {
     await this.consumer.disconnect();
   }
 
+  /** Ends the worker: every partition abandons its slice (nothing more is committed), then onFatal. */
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.stopping = true;
+    this.onFatal(err);
+  }
+
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    const hooks = {
-      isStopping: () => this.stopping || !isRunning() || isStale(),
-      heartbeat,
-    };
-    const { chunkSize } = this.options;
-    for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (hooks.isStopping()) return;
-      const slice = batch.messages.slice(start, start + chunkSize);
-      const records = slice.map((m) => toSourceRecord(batch.topic, batch.partition, m));
+    const { topic, partition } = batch;
+    const progress = this.options.progress;
+    let groupMoved = false;
+    const beat = async (): Promise<void> => {
       try {
-        await this.processor.process(records, hooks);
-      } catch (err) {
-        // Never let an error escape: kafkajs would stop the consumer for good on a TypeError.
-        // Nothing of this slice is resolved, so it is fetched again.
-        if (!(err instanceof StoppedError)) {
-          this.logger.error(
-            { err: describeError(err), partition: batch.partition },
-            'slice failed; it will be retried',
-          );
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        }
-        return;
-      }
-      const lastOffset = (slice[slice.length - 1] as KafkaMessage).offset;
-      resolveOffset(lastOffset);
-      this.observer.lag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
-      try {
-        await commitOffsetsIfNecessary();
         await heartbeat();
       } catch (err) {
-        // The write is durable; a failed commit only means a replay of this slice later.
-        this.logger.warn({ err: describeError(err), partition: batch.partition }, 'offset commit failed');
-        return;
+        if (GROUP_MOVED.has((err as { type?: string }).type ?? '')) groupMoved = true;
       }
+    };
+    const hooks: SliceHooks = {
+      // isStale() is true after a seek; a rebalance shows in the heartbeat's answer.
+      isStopping: () => this.stopping || !isRunning() || isStale() || groupMoved,
+      heartbeat: beat,
+    };
+    // Heartbeats go on while a slice is written or retried: one slow write must not cost the
+    // group membership (the session timeout counts from the last heartbeat).
+    const beating = setInterval(() => void beat(), HEARTBEAT_EVERY_MS);
+    progress?.working(topic, partition);
+    try {
+      const { chunkSize } = this.options;
+      for (let start = 0; start < batch.messages.length; start += chunkSize) {
+        if (hooks.isStopping()) return;
+        const slice = batch.messages.slice(start, start + chunkSize);
+        const records = slice.map((m) => toSourceRecord(topic, partition, m));
+        try {
+          await this.processor.process(records, hooks);
+        } catch (err) {
+          // Never let an error escape: kafkajs would stop the consumer for good on a TypeError.
+          // Nothing of this slice is resolved, so it is fetched again.
+          await this.sliceFailed(err, topic, partition);
+          return;
+        }
+        this.failures.delete(`${topic}/${partition}`);
+        progress?.progressed(topic, partition);
+        const lastOffset = (slice[slice.length - 1] as KafkaMessage).offset;
+        resolveOffset(lastOffset);
+        this.observer.lag(topic, partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
+        try {
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        } catch (err) {
+          // The write is durable; a failed commit only means a replay of this slice later.
+          this.logger.warn({ err: describeError(err), partition }, 'offset commit failed');
+          return;
+        }
+      }
+      progress?.idle(topic, partition);
+    } finally {
+      clearInterval(beating);
+    }
+  }
+
+  /** A slice that failed: end the worker if no retry can mend it, else wait (backoff) and let it be fetched again. */
+  private async sliceFailed(err: unknown, topic: string, partition: number): Promise<void> {
+    if (err instanceof StoppedError) return;
+    if (!canRetry(err)) {
+      this.logger.fatal(
+        { err: describeError(err), code: err instanceof WorkerError ? err.code : undefined, topic, partition },
+        'a failure no retry can mend; nothing of the slice is committed',
+      );
+      this.fail(err);
+      return;
+    }
+    const key = `${topic}/${partition}`;
+    const failures = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, failures);
+    const delayMs = Math.min(FAILED_SLICE_MAX_DELAY_MS, 1000 * 2 ** Math.min(failures - 1, 10));
+    const stack = errorStack(err); // a bug's stack; never a driver error's (it may quote the SQL)
+    this.logger.error(
+      { err: describeError(err), ...(stack && { stack }), topic, partition, failures, delayMs },
+      'slice failed; it will be retried',
+    );
+    const until = Date.now() + delayMs;
+    while (Date.now() < until && !this.stopping) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
     }
   }
 }

@@ -3,7 +3,15 @@ import type { Logger } from 'pino';
 import { groupBy } from '../common/group-by';
 import { InvalidEventError } from '../common/invalid-event-error';
 import { nowSqlTimestamp } from '../common/timestamp';
-import { classifyDbError, describeError, StoppedError } from '../errors';
+import {
+  canRetry,
+  classifyDbError,
+  describeError,
+  errorStack,
+  StoppedError,
+  WorkerError,
+  type FailureClass,
+} from '../errors';
 import { decodeEnvelope } from './decode';
 import type { DomainCommand, DomainModule, WriteOutcome } from './domain-module';
 import { noopObserver, type PipelineObserver } from './pipeline-observer';
@@ -19,7 +27,11 @@ export type OutcomeCounts = Record<RecordOutcome, number>;
 
 /** Signals from the consumer while a slice is in hand. */
 export interface SliceHooks {
-  /** True when the slice must be abandoned (shutdown or a lost partition). */
+  /**
+   * True when the slice must be abandoned: shutdown, or the consumer learnt that the partition
+   * may have moved (a rebalance reported by a heartbeat, a seek). A partition lost silently is
+   * not seen here; its slice is then written twice, which the guarded writes make harmless.
+   */
   isStopping(): boolean;
   /** Keeps group membership alive during long retries. */
   heartbeat(): Promise<void>;
@@ -43,6 +55,8 @@ interface Entry {
   command?: DomainCommand;
   module?: DomainModule;
   letter?: DeadLetter;
+  /** Why the database refused this record alone (set with letter). */
+  refusal?: FailureClass;
   outcome?: RecordOutcome;
 }
 
@@ -80,13 +94,18 @@ export class BatchProcessor {
       entries.filter((e) => e.module),
       (e) => e.module as DomainModule,
     );
-    for (const [module, pending] of byModule) await this.writeIsolating(module, pending, hooks);
+    for (const [module, pending] of byModule) {
+      await this.writeIsolating(module, pending, hooks);
+      assertNarrowed(module, pending);
+    }
 
     const letters = entries.flatMap((e) => (e.letter ? [e.letter] : []));
     if (letters.length > 0) {
       await retryForever(() => this.deps.deadLetters.publish(letters), this.deps.retry, {
         isStopping: hooks.isStopping,
-        isRetryable: () => true,
+        // A publish the broker refuses for good (record too large, not authorized) ends the
+        // process: nothing of the slice is committed, so nothing is lost.
+        isRetryable: canRetry,
         onRetry: (err, attempt, delayMs) => {
           this.observer.retried('dead_letter');
           return this.onRetry('dead-letter publish', err, attempt, delayMs, hooks);
@@ -115,18 +134,24 @@ export class BatchProcessor {
       }
       return { record, module, command: module.map(envelope, { receivedAt }) };
     } catch (err) {
-      // A mapper bug on odd input must not stall the partition: the record is kept as a dead letter.
-      const letter: DeadLetter =
-        err instanceof InvalidEventError
-          ? { record, reason: err.reason, error: err.message }
-          : { record, reason: 'invalid_event', error: `could not map the event: ${describeError(err)}` };
-      return { record, letter };
+      if (err instanceof InvalidEventError)
+        return { record, letter: { record, reason: err.reason, error: err.message } };
+      // A bug in a mapper must not quietly divert the stream to the dead-letter topic: the slice
+      // fails, its stack is logged and it is retried (the partition shows as stuck on /readyz).
+      throw new WorkerError(
+        'UNEXPECTED_MAPPING_ERROR',
+        `mapping ${record.topic}/${record.partition}@${record.offset} failed unexpectedly (a bug)`,
+        true,
+        { cause: err },
+      );
     }
   }
 
   /**
-   * Writes a run of commands; when the database rejects a row's content, splits the run in
-   * halves (keeping order) until the offending row stands alone, then dead-letters it.
+   * Writes a run of commands, retrying transient failures. When the database rejects a row's
+   * content or a statement fails deterministically (too large, cannot parse), splits the run in
+   * halves (keeping order) until the records that cause it stand alone, then dead-letters them.
+   * A permanent failure (missing table, no privilege) ends the process with the reason.
    */
   private async writeIsolating(module: DomainModule, pending: Entry[], hooks: SliceHooks): Promise<void> {
     try {
@@ -150,10 +175,21 @@ export class BatchProcessor {
       this.observer.databaseHealthy(true);
       pending.forEach((entry, i) => (entry.outcome = written[i]));
     } catch (err) {
-      if (err instanceof StoppedError || classifyDbError(err) !== 'row_rejected') throw err;
+      if (err instanceof StoppedError) throw err;
+      const failure = classifyDbError(err);
+      if (failure !== 'row_rejected' && failure !== 'statement_rejected') {
+        throw new WorkerError(
+          'DATABASE_REFUSED',
+          `${module.name} write failed for good (no retry can mend it): ${describeError(err)}`,
+          false,
+          { cause: err },
+        );
+      }
+      this.observer.databaseHealthy(true);
       if (pending.length === 1) {
         const only = pending[0] as Entry;
         only.letter = { record: only.record, reason: 'rejected_by_database', error: describeError(err) };
+        only.refusal = failure;
         return;
       }
       const middle = Math.ceil(pending.length / 2);
@@ -169,7 +205,11 @@ export class BatchProcessor {
     delayMs: number,
     hooks: SliceHooks,
   ): Promise<void> {
-    this.deps.logger.warn({ attempt, delayMs, err: describeError(err) }, `${what} failed; retrying`);
+    const stack = errorStack(err); // a bug's stack; never a driver error's (it may quote the SQL)
+    this.deps.logger.warn(
+      { attempt, delayMs, err: describeError(err), ...(stack && { stack }) },
+      `${what} failed; retrying`,
+    );
     await hooks.heartbeat();
   }
 
@@ -195,4 +235,18 @@ export class BatchProcessor {
       }
     }
   }
+}
+
+/**
+ * A statement fault that every record of a run hits on its own is not caused by the records
+ * (a bug or a server setting): dead-lettering them all would divert the stream, so it ends the
+ * process with the reason instead.
+ */
+function assertNarrowed(module: DomainModule, run: readonly Entry[]): void {
+  if (run.length < 2 || !run.every((e) => e.refusal === 'statement_rejected')) return;
+  throw new WorkerError(
+    'STATEMENT_ALWAYS_FAILS',
+    `every one of ${run.length} ${module.name} records fails alone: ${(run[0] as Entry).letter?.error}`,
+    false,
+  );
 }

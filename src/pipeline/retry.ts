@@ -1,6 +1,9 @@
 import { StoppedError } from '../errors';
 
-/** Backoff settings: delays grow ×2 from initial to max, with full jitter. */
+/**
+ * Backoff settings: the ceiling grows ×2 from initial to max; each wait is drawn between half the
+ * ceiling and the ceiling (equal jitter: spread out, yet never a near-zero wait that would spin).
+ */
 export interface RetryPolicy {
   initialDelayMs: number;
   maxDelayMs: number;

@@ -30,7 +30,7 @@ describe('a consumer that kafkajs will not restart', () => {
     const { code } = await worker.exited.finally(() => clearTimeout(timeout));
 
     assert.equal(code, 1, `exit code (stderr: ${worker.stderr.slice(-300)})`);
-    const [fatal] = worker.messages(/^consumer will not restart/);
+    const [fatal] = worker.messages(/^the worker cannot go on/);
     assert.equal(fatal?.level, 'fatal');
     assert.match(String(fatal?.err), /session timeout is not within the range allowed by the broker/);
     assert.deepEqual(worker.messages(/^worker started$/), [], 'no "started" line after the crash');

@@ -42,7 +42,13 @@ describe('health and metrics endpoints', () => {
     await waitFor('ready', async () => (await get(port, '/readyz')).status === 200, 30_000);
     assert.deepEqual(JSON.parse((await get(port, '/readyz')).body), {
       ready: true,
-      checks: { database_checked: true, kafka_group_joined: true, database_writes_ok: true, database_reachable: true },
+      checks: {
+        database_checked: true,
+        kafka_group_joined: true,
+        database_writes_ok: true,
+        database_reachable: true,
+        no_partition_stuck: true,
+      },
     });
 
     await produce(topic, [

@@ -3,10 +3,13 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 /**
  * A TCP proxy the test owns, to take a service away and bring it back: cut() closes every
  * connection and refuses new ones (like a server that went down); restore() accepts again.
+ * blackhole() keeps every connection open but drops what either side sends (like a network
+ * that silently loses packets); resume() forwards again.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
+  private dropping = false;
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -28,7 +31,9 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      // Not pipe(): while blackholed, bytes are read and thrown away, and no side learns of it.
+      client.on('data', (chunk: Buffer) => void (this.dropping || upstream.write(chunk)));
+      upstream.on('data', (chunk: Buffer) => void (this.dropping || client.write(chunk)));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -49,6 +54,16 @@ export class TcpProxy {
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((ok) => server.close(() => ok()));
+  }
+
+  /** From now on drops every byte in both directions, keeping connections (and accepting new ones). */
+  blackhole(): void {
+    this.dropping = true;
+  }
+
+  /** Forwards again (connections that lost bytes are out of step; their owners must drop them). */
+  resume(): void {
+    this.dropping = false;
   }
 
   /** Listens again on the same port. */

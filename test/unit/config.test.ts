@@ -47,6 +47,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the query timeout and the stuck-partition bound, with defaults, and names them when bad', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.mysql.queryTimeoutMs, 60_000);
+    assert.equal(defaults.partitionStuckMs, 60_000);
+    const set = loadConfig({ MYSQL_QUERY_TIMEOUT_MS: '2000', PARTITION_STUCK_MS: '3000' });
+    assert.equal(set.mysql.queryTimeoutMs, 2000);
+    assert.equal(set.partitionStuckMs, 3000);
+    assert.throws(
+      () => loadConfig({ MYSQL_QUERY_TIMEOUT_MS: '0', PARTITION_STUCK_MS: 'soon' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems.length === 2 &&
+        /MYSQL_QUERY_TIMEOUT_MS/.test(err.message) &&
+        /PARTITION_STUCK_MS/.test(err.message),
+    );
+  });
+
   it('refuses a dead-letter topic equal to the source topic', () => {
     assert.throws(() => loadConfig({ KAFKA_TOPIC: 'x', KAFKA_DLQ_TOPIC: 'x' }), /KAFKA_DLQ_TOPIC/);
   });

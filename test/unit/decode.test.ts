@@ -34,3 +34,29 @@ describe('decodeEnvelope', () => {
     assert.deepEqual(reasonOf(Buffer.from('{"event_type":7}')), ['invalid_event', 'event_type must be a string']);
   });
 });
+
+describe('decodeEnvelope: parse errors name the position, never the text', () => {
+  it('reports line, column and byte offset of a break inside a password hash', () => {
+    const secret = 'HASH-SECRET-0123456789abcdef';
+    const text = `{"event_type":"user.created","data":{"password_hash":${secret}}}`;
+    const [reason, message] = reasonOf(Buffer.from(text));
+    assert.equal(reason, 'invalid_json');
+    assert.equal(
+      message,
+      `value is not JSON: InvalidSymbol at line 1, column ${text.indexOf(secret) + 1} (byte ${text.indexOf(secret)})`,
+    );
+    for (let i = 0; i + 8 <= secret.length; i++) assert.ok(!message.includes(secret.slice(i, i + 8)), message);
+  });
+
+  it('counts lines and bytes (not UTF-16 units) for multi-line, non-ASCII input', () => {
+    const [, message] = reasonOf(Buffer.from('{"née":1,\n  "x": oops}'));
+    assert.equal(message, 'value is not JSON: InvalidSymbol at line 2, column 8 (byte 18)');
+  });
+
+  it('reports truncated input at its end', () => {
+    assert.equal(
+      reasonOf(Buffer.from('{"event_type":'))[1],
+      'value is not JSON: ValueExpected at line 1, column 15 (byte 14)',
+    );
+  });
+});

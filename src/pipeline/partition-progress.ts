@@ -1,0 +1,43 @@
+/**
+ * Which partitions have work in hand and when each last made progress, so readiness can say
+ * "a partition is stuck" (retrying, or failing the same slice) after a bound.
+ */
+export class PartitionProgress {
+  /** Partition key → when it last made progress while it had work (ms since the epoch). */
+  private readonly since = new Map<string, number>();
+
+  constructor(
+    /** How long a partition may have work without progress before it counts as stuck. */
+    readonly stuckAfterMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The partition has work in hand; its clock keeps running if it was already waiting. */
+  working(topic: string, partition: number): void {
+    const key = `${topic}/${partition}`;
+    if (!this.since.has(key)) this.since.set(key, this.now());
+  }
+
+  /** A slice of the partition became durable. */
+  progressed(topic: string, partition: number): void {
+    this.since.set(`${topic}/${partition}`, this.now());
+  }
+
+  /** The partition's work in hand is done. */
+  idle(topic: string, partition: number): void {
+    this.since.delete(`${topic}/${partition}`);
+  }
+
+  /** Forgets every partition (after a rebalance the assignment may have changed). */
+  reset(): void {
+    this.since.clear();
+  }
+
+  /** Partitions stuck longer than the bound, with how long. */
+  stuck(): Array<{ partition: string; stuckForMs: number }> {
+    const now = this.now();
+    return [...this.since]
+      .map(([partition, at]) => ({ partition, stuckForMs: now - at }))
+      .filter((p) => p.stuckForMs > this.stuckAfterMs);
+  }
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { collectCleanups } from '../support/cleanups';
+import { uniqueName, waitFor } from '../support/services';
+import { TcpProxy } from '../support/tcp-proxy';
+import { TestDatabase } from '../support/test-database';
+import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
+import { userId, userUpsertEvent } from '../support/user-events';
+import { WorkerProcess } from '../support/worker-process';
+
+interface Readiness {
+  status: number;
+  checks: Record<string, boolean>;
+}
+
+async function readyz(port: number): Promise<Readiness> {
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+  const body = (await res.json()) as { checks: Record<string, boolean> };
+  return { status: res.status, checks: body.checks };
+}
+
+describe('no stuck partition without a reason (spec §5)', () => {
+  const cleanup = collectCleanups();
+
+  it('times out a write on a network that drops packets, keeps its group membership, reports the stuck partition, and goes on after', async () => {
+    const db = await TestDatabase.create('blackhole');
+    cleanup(() => db.drop());
+    const proxy = await TcpProxy.start({ host: db.config.host, port: db.config.port });
+    cleanup(() => proxy.close());
+    const topic = await createTopic('blackhole', 1);
+    const groupId = uniqueName('blackhole-group');
+    const events = Array.from({ length: 3000 }, (_, i) => ({
+      key: userId(i + 1),
+      value: userUpsertEvent('user.created', userId(i + 1)),
+    }));
+    await produce(topic, events);
+    const worker = WorkerProcess.start({
+      mysql: { ...db.config, host: '127.0.0.1', port: proxy.port },
+      topic,
+      groupId,
+      dlqTopic: `${topic}.dlq`,
+      env: {
+        LOG_LEVEL: 'info',
+        // Small slices, one partition: a statement is in flight at almost any moment.
+        WRITE_CHUNK_SIZE: '20',
+        KAFKA_PARTITIONS_CONCURRENCY: '1',
+        // The hung write lasts longer than the session: only heartbeats during it keep the member.
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        MYSQL_QUERY_TIMEOUT_MS: '12000',
+        PARTITION_STUCK_MS: '3000',
+      },
+    });
+    cleanup(() => worker.stop('SIGKILL'));
+    const listening = await worker.waitForLog(/http server listening/);
+    const port = Number(listening.port);
+    await waitFor('rows arriving', async () => {
+      const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+      return Number(row?.n) >= 200;
+    });
+
+    // Mid-stream: the statement in flight on its pooled connection never gets an answer.
+    proxy.blackhole();
+    const blackholedAt = Date.now();
+    const stuck = await waitFor(
+      '/readyz to report the stuck partition',
+      async () => {
+        const r = await readyz(port);
+        return r.checks.no_partition_stuck === false ? r : undefined;
+      },
+      20_000,
+      250,
+    );
+    assert.equal(stuck.status, 503);
+    await new Promise((r) => setTimeout(r, 9000 - 3000)); // longer than the session timeout in all
+    proxy.resume();
+
+    // The hung statement ends at MYSQL_QUERY_TIMEOUT_MS: the connection is dropped, the write retried.
+    const retry = await worker.waitForLog(/write failed; retrying/, 30_000);
+    assert.match(String(retry.err), /QUERY_TIMEOUT/);
+    const retriedAfterMs = Date.parse(String(retry.time)) - blackholedAt;
+    assert.ok(
+      retriedAfterMs >= 11_000 && retriedAfterMs < 20_000,
+      `retried ${retriedAfterMs} ms after the network went silent`,
+    );
+    await waitForCaughtUp(groupId, topic, 60_000);
+    assert.equal((await db.users()).length, 3000, 'every event written after the network came back');
+    await waitFor('ready again', async () => (await readyz(port)).status === 200, 20_000);
+
+    // kafkajs logs these when the group moved on without this member (session timed out).
+    const rejoins = worker.messages(/re-joining|not aware of this member|offset commit failed|consumer crashed/i);
+    assert.deepEqual(
+      rejoins.map((l) => l.msg),
+      [],
+      'membership kept through the hung write',
+    );
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+  });
+});
