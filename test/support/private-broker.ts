@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './services';
+import { projectRoot, testTmpDir } from './services';
 
 /**
  * A broker of a test's own, started by scripts/kafka.sh on a random port: for tests that stop,
@@ -19,7 +19,7 @@ export class PrivateBroker {
       ...process.env,
       KAFKA_PORT: String(port),
       KAFKA_CONTROLLER_PORT: String(port + 1),
-      KAFKA_DATA_DIR: join(projectRoot, '.tmp', `kafka-${name}-${port}`),
+      KAFKA_DATA_DIR: join(testTmpDir(), `kafka-${name}-${port}`),
       KAFKA_EXTRA_PROPERTIES: extraProperties.join('\n'),
     };
   }

@@ -5,10 +5,26 @@ import type { MysqlConfig } from '../../src/config';
 /** The project root (where package.json lives). */
 export const projectRoot = resolve(__dirname, '../..');
 
-/** The MySQL server the tests use: MYSQL_* variables, defaulting to a local server. */
+/** Where tests keep private brokers' and servers' data: the run's own dir, swept by `npm test`. */
+export function testTmpDir(): string {
+  return process.env.TEST_TMP_DIR ?? resolve(projectRoot, '.tmp');
+}
+
+/**
+ * The MySQL server the tests use: the MYSQL_* variables that `npm test` exports for the server it
+ * started (or that the caller set). No default server: a stray one would hide what a test needs.
+ */
 export function mysqlServer(database = 'analytics'): MysqlConfig {
+  const host = process.env.MYSQL_HOST;
+  if (!host) {
+    throw new Error(
+      'MYSQL_HOST is not set: run the tests with `npm test` (it starts its own servers), or start one with ' +
+        '`DB_PORT=<port> bash scripts/db.sh mariadb start` and export MYSQL_HOST=127.0.0.1 MYSQL_PORT=<port>',
+    );
+  }
   return {
-    host: process.env.MYSQL_HOST ?? '127.0.0.1',
+    host,
+    // The protocol's standard port, as for the worker, when only a host is named.
     port: Number(process.env.MYSQL_PORT ?? 3306),
     user: process.env.MYSQL_USER ?? 'analytics',
     password: process.env.MYSQL_PASSWORD ?? 'analytics123',
