@@ -14,9 +14,13 @@ export class TestDatabase {
     private readonly conn: mysql.Connection,
   ) {}
 
-  /** Creates the database and (by default) applies the project's migrations to it. */
-  static async create(prefix = 'test', options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-    const config = mysqlServer(uniqueName(`t_${prefix}`).slice(0, 60));
+  /** Creates the database (on the run's server, or `server`) and by default applies the migrations. */
+  static async create(
+    prefix = 'test',
+    options: { migrate?: boolean; server?: MysqlConfig } = {},
+  ): Promise<TestDatabase> {
+    const database = uniqueName(`t_${prefix}`).slice(0, 60);
+    const config = options.server ? { ...options.server, database } : mysqlServer(database);
     const conn = await mysql.createConnection({
       host: config.host,
       port: config.port,
