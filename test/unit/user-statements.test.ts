@@ -4,7 +4,6 @@ import { MikroORM } from '@mikro-orm/mysql';
 import { buildOrmOptions } from '../../src/db/orm-options';
 import type { User } from '../../src/domains/users/user.entity';
 import { UserStatements } from '../../src/domains/users/user.statements';
-import { mysqlServer } from '../support/services';
 
 const user = (id: string, bio: string | null): User => ({
   userId: id,
@@ -26,7 +25,8 @@ describe('users statements (from the entity metadata and the conflict policy)', 
   let orm: MikroORM;
   let statements: UserStatements;
   before(async () => {
-    orm = await MikroORM.init(buildOrmOptions(mysqlServer(), { connect: false }));
+    const nowhere = { host: '127.0.0.1', port: 1, user: 'u', password: 'p', database: 'analytics', poolSize: 1 };
+    orm = await MikroORM.init(buildOrmOptions(nowhere, { connect: false }));
     statements = UserStatements.of(orm.em.fork());
   });
   after(() => orm.close(true));
