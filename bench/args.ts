@@ -22,6 +22,8 @@ export interface BenchOptions {
   memory: boolean;
   /** Where the JSON results go. */
   out: string;
+  /** Also rewrite the generated section of bench/RESULTS.md with this run. */
+  record: boolean;
   /** Backlog figures to measure (default all of W, B, D, K). */
   only: Figure[];
 }
@@ -48,6 +50,7 @@ export const USAGE = `usage: npm run bench -- [options]
                     the whole run's p99 is printed too)
   --memory          also report the worker's peak RSS (VmHWM)
   --out FILE        results file (default bench/results.json)
+  --record          also write this run's report into bench/RESULTS.md (its hand-kept part stays)
   --only LIST       measure only these of W,B,D,K (e.g. --only W)
   --help            this text`;
 
@@ -68,6 +71,7 @@ function integerArgument(flag: string, raw: string | undefined): number {
 export function parseArgs(argv: readonly string[]): BenchOptions | null {
   const given: Partial<Record<IntegerFlag, number>> = {};
   let memory = false;
+  let record = false;
   let out = 'bench/results.json';
   let only: Figure[] = [...FIGURES];
   for (let i = 0; i < argv.length; i++) {
@@ -75,7 +79,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions | null {
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
     const flag = (name as string).replace(/^--/, '');
     if (name === '--help' || name === '-h') return null;
-    if (name === '--memory') {
+    if (name === '--record') {
+      if (inline !== undefined) throw new UsageError('--record takes no value');
+      record = true;
+    } else if (name === '--memory') {
       if (inline !== undefined) throw new UsageError('--memory takes no value');
       memory = true;
     } else if (name === '--out') {
@@ -92,7 +99,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | null {
       throw new UsageError(`unknown argument "${arg}"`);
     }
   }
-  return { ...validate(given, memory, out), only };
+  return { ...validate(given, memory, out), only, record };
 }
 
 function parseOnly(raw: string | undefined): Figure[] {
@@ -110,7 +117,7 @@ function validate(
   given: Partial<Record<IntegerFlag, number>>,
   memory: boolean,
   out: string,
-): Omit<BenchOptions, 'only'> {
+): Omit<BenchOptions, 'only' | 'record'> {
   const rate = given.rate ?? null;
   const duration = given.duration ?? null;
   if ((rate === null) !== (duration === null)) throw new UsageError('--rate and --duration go together');

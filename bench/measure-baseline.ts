@@ -5,7 +5,7 @@ import { uniqueName } from '../test/support/services';
 import { TestDatabase } from '../test/support/test-database';
 import type { UserRow } from './stream';
 import { checkTable, type TableCheck } from './table-check';
-import { createPool, DELETE_SQL, deleteParams, upsertSql, userParams } from './user-sql';
+import { createPool, userStatements } from './user-sql';
 
 /** The B figure. */
 export interface BaselineFigure {
@@ -17,12 +17,10 @@ export interface BaselineFigure {
   table: TableCheck;
 }
 
-const SINGLE_UPSERT = upsertSql(1);
-
 /**
  * Consumes `events` messages of a topic (the stream's prefix) with eachMessage: created/updated →
- * one guarded `INSERT … ON DUPLICATE KEY UPDATE`, deleted → one `UPDATE … SET deleted_at`, through
- * a mysql2 pool of MYSQL_POOL_SIZE (default 4). Timed from connect to the last write.
+ * the worker's guarded upsert of one row, deleted → its soft delete of one row, each a prepared
+ * statement on a mysql2 pool of MYSQL_POOL_SIZE (default 4). Timed from connect to the last write.
  */
 export async function measureBaseline(
   kafka: Kafka,
@@ -32,6 +30,7 @@ export async function measureBaseline(
   timeoutMs: number,
 ): Promise<BaselineFigure> {
   const db = await TestDatabase.create('bench_b');
+  const statements = await userStatements(db);
   const pool = createPool(db.config, Number(process.env.MYSQL_POOL_SIZE ?? 4));
   const concurrency = Number(process.env.KAFKA_PARTITIONS_CONCURRENCY ?? 2);
   const consumer = kafka.consumer({ groupId: uniqueName('bench-b'), maxWaitTimeInMs: 500 });
@@ -47,9 +46,10 @@ export async function measureBaseline(
       partitionsConsumedConcurrently: concurrency,
       eachMessage: async ({ message }) => {
         try {
-          const command = mapUserEvent(JSON.parse(String(message.value)), { receivedAt: '1970-01-01 00:00:00.000000' });
-          if (command.kind === 'upsert') await pool.execute(SINGLE_UPSERT, userParams(command.row));
-          else await pool.execute(DELETE_SQL, deleteParams(command));
+          const command = mapUserEvent(JSON.parse(String(message.value)), { recordTimestamp: message.timestamp });
+          const { sql, params } =
+            command.kind === 'upsert' ? statements.upsertRows([command.row]) : statements.softDelete([command]);
+          await pool.execute(sql, params as never);
         } catch (err) {
           fail(err);
           throw err;

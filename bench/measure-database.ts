@@ -2,7 +2,7 @@
 import { TestDatabase } from '../test/support/test-database';
 import type { UserRow } from './stream';
 import { checkTable, type TableCheck } from './table-check';
-import { createPool, tableRowParams, upsertSql } from './user-sql';
+import { createPool, tableRowParams, userStatements } from './user-sql';
 
 /** The D figure. */
 export interface DatabaseFigure {
@@ -22,19 +22,20 @@ export async function measureDatabase(
   concurrency = 2,
 ): Promise<DatabaseFigure> {
   const db = await TestDatabase.create('bench_d');
+  const statements = await userStatements(db);
   const pool = createPool(db.config, concurrency);
   try {
     const batches: UserRow[][] = [];
     for (let i = 0; i < rows.length; i += batchRows) batches.push(rows.slice(i, i + batchRows));
-    const fullSql = upsertSql(batchRows);
+    const fullSql = statements.upsertSql(batchRows);
     // Warm every connection first so the timing covers writes, not connection set-up.
     await Promise.all(Array.from({ length: concurrency }, () => pool.query('SELECT 1')));
     const started = performance.now();
     let next = 0;
     const lane = async (): Promise<void> => {
       for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
-        const sql = batch.length === batchRows ? fullSql : upsertSql(batch.length);
-        await pool.execute(sql, batch.flatMap(tableRowParams));
+        const sql = batch.length === batchRows ? fullSql : statements.upsertSql(batch.length);
+        await pool.execute(sql, batch.flatMap((row) => tableRowParams(statements, row)) as never);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, lane));

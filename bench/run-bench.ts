@@ -16,6 +16,7 @@ import { measureKafka } from './measure-kafka';
 import { measureLatency } from './measure-latency';
 import { measureWorker } from './measure-worker';
 import { formatReport, judge, writeResults, type BenchResults } from './report';
+import { recordResults } from './results-file';
 import { buildStream } from './stream';
 import { workerTuning } from './worker-run';
 
@@ -121,7 +122,12 @@ async function main(): Promise<number> {
     results.runtimeSeconds = (performance.now() - started) / 1000;
     const out = resolve(projectRoot, options.out);
     writeResults(out, results);
-    process.stdout.write(`${formatReport(results)}\nresults: ${out}\n`);
+    const report = formatReport(results);
+    process.stdout.write(`${report}\nresults: ${out}\n`);
+    if (options.record) {
+      const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+      recordResults(resolve(projectRoot, 'bench/RESULTS.md'), report, command, new Date(results.startedAt));
+    }
     return results.targets.some((t) => t.target.includes('table') && !t.holds) ? 1 : 0;
   } finally {
     await timed('stopping Kafka', () => broker.stop());

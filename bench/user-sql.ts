@@ -1,12 +1,8 @@
-/** Plain mysql2 access for the figures that bypass the worker: a pool and the users statements. */
+/** Plain mysql2 access for the figures that bypass the worker: a pool and the worker's own users statements. */
 import mysql from 'mysql2/promise';
 import type { MysqlConfig } from '../src/config';
-import type { User } from '../src/domains/users/user.entity';
-import type { SqlValue } from '../src/db/sql-literal';
-import { USER_COLUMNS } from '../src/domains/users/user.columns';
-import type { UserDelete } from '../src/domains/users/user.events';
-import { USERS_ON_DUPLICATE_KEY_UPDATE } from '../src/domains/users/user.sql';
-const ROW_PLACEHOLDERS = `(${USER_COLUMNS.map(() => '?').join(', ')})`;
+import { UserStatements } from '../src/domains/users/user.statements';
+import type { TestDatabase } from '../test/support/test-database';
 
 /** A mysql2 pool on one database with the worker's session settings (strict mode, UTC). */
 export function createPool(config: MysqlConfig, connections: number): mysql.Pool {
@@ -29,28 +25,17 @@ export function createPool(config: MysqlConfig, connections: number): mysql.Pool
   return pool;
 }
 
-/** A guarded multi-row `INSERT … ON DUPLICATE KEY UPDATE` for `rows` rows (placeholders only). */
-export function upsertSql(rows: number): string {
-  const columns = USER_COLUMNS.map(([c]) => `\`${c}\``).join(', ');
-  return `INSERT INTO \`users\` (${columns}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')}${USERS_ON_DUPLICATE_KEY_UPDATE}`;
+/** The worker's statements (built from the entity's metadata), for binding through mysql2 here. */
+export async function userStatements(db: TestDatabase): Promise<UserStatements> {
+  const orm = await db.openOrm();
+  try {
+    return UserStatements.of(orm.em.fork());
+  } finally {
+    await orm.close(true);
+  }
 }
 
-/** The parameters of one row of upsertSql, from a mapped User. */
-export function userParams(row: User): SqlValue[] {
-  return USER_COLUMNS.map(([, property]) => row[property]);
-}
-
-/** The parameters of one row of upsertSql, from a table row as SELECT returns it. */
-export function tableRowParams(row: Record<string, unknown>): SqlValue[] {
-  return USER_COLUMNS.map(([column]) => row[column] as SqlValue);
-}
-
-/** The seed's soft delete of one user: keeps an earlier deleted_at, skips a stale delete. */
-export const DELETE_SQL =
-  'UPDATE `users` SET `deleted_at` = COALESCE(`deleted_at`, CAST(? AS DATETIME(6))), `event_id` = ?, ' +
-  '`event_timestamp` = CAST(? AS DATETIME(6)) WHERE `user_id` = ? AND (CAST(? AS DATETIME(6)) < `event_timestamp`) IS NOT TRUE';
-
-/** The parameters of DELETE_SQL for one delete command. */
-export function deleteParams(c: UserDelete): SqlValue[] {
-  return [c.deletedAt, c.eventId, c.eventTimestamp, c.entityId, c.eventTimestamp];
+/** The parameters of one row of the upsert, from a table row as SELECT returns it. */
+export function tableRowParams(statements: UserStatements, row: Record<string, unknown>): unknown[] {
+  return statements.columns.map((column) => row[column]);
 }

@@ -8,6 +8,8 @@ export type SizeLimit = { chars: number } | { bytes: number };
 export type JsonObject = Record<string, unknown>;
 
 const INT_MIN = -2147483648;
+// With the u flag a surrogate pair is one code point, so only unpaired halves match.
+const LONE_SURROGATE = /\p{Cs}/u;
 const INT_MAX = 2147483647;
 
 function invalid(field: string, problem: string): InvalidEventError {
@@ -30,6 +32,9 @@ export function optionalObject(value: unknown, field: string): JsonObject {
 export function optionalString(value: unknown, field: string, limit: SizeLimit): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw invalid(field, `must be a string, got ${describeType(value)}`);
+  // JSON's \uD800-style escapes can spell half a character, which utf8mb4 cannot store: the driver
+  // would send U+FFFD instead, a silent change of the value.
+  if (LONE_SURROGATE.test(value)) throw invalid(field, 'contains a lone UTF-16 surrogate (not a Unicode character)');
   checkSize(value, field, limit);
   return value;
 }

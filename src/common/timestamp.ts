@@ -45,9 +45,13 @@ export function parseIsoTimestamp(text: string): SqlTimestamp | null {
   );
 }
 
-/** The current time as a DATETIME(6) literal (millisecond precision is all the clock gives). */
-export function nowSqlTimestamp(clock: () => number = Date.now): SqlTimestamp {
-  const iso = new Date(clock()).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+/** Milliseconds since the epoch (as Kafka gives a record's timestamp, in text) → DATETIME(6); null when not valid. */
+export function epochMillisToSqlTimestamp(millis: string): SqlTimestamp | null {
+  if (!/^\d{1,15}$/.test(millis)) return null;
+  const date = new Date(Number(millis));
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(year) || year < MIN_YEAR || year > MAX_YEAR) return null;
+  const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ, always UTC
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 

@@ -8,8 +8,9 @@ import { domainEntities } from '../domains';
 
 /**
  * One MikroORM configuration for the worker, the CLI and the tests.
- * Strict SQL mode makes the server reject (not truncate) a bad value; UTC session time zone;
- * READ COMMITTED transactions; TLS as configured (MYSQL_SSL_MODE).
+ * Strict SQL mode makes the server reject (not truncate) a bad value; it is set per session, so
+ * the driver's backslash escaping holds whatever the server's global mode (NO_BACKSLASH_ESCAPES,
+ * ANSI_QUOTES); UTC session time zone; READ COMMITTED transactions; TLS as configured (MYSQL_SSL_MODE).
  */
 export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> = {}): Options {
   const { migrations, ...rest } = overrides;
@@ -36,8 +37,8 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
             "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'",
             (modeErr: Error | null) => {
               if (modeErr) return done(modeErr, conn);
-              // The writers rely on READ COMMITTED (no gap locks); set once per connection, it
-              // spares every transaction a round trip.
+              // The writers' locking reads rely on READ COMMITTED (no gap locks on ids not yet
+              // stored); set once per connection, it spares every transaction a round trip.
               conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err: Error | null) =>
                 done(err, conn),
               );
@@ -74,9 +75,9 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
 }
 
 /**
- * The driver's query formatting, minus its scan of SQL that has no values: MikroORM (and the
- * writers) hand it finished text, and scanning a multi-row statement for placeholders again cost
- * 4-5 % of the worker's CPU. With values it formats exactly as the driver's default does.
+ * The driver's query formatting, minus its scan of SQL that has no values: `em.execute` hands it
+ * text MikroORM has already formatted, and a multi-row statement would be scanned for placeholders
+ * again. With values it formats exactly as the driver's default does.
  */
 function formatOnlyWithValues(
   this: { config?: { stringifyObjects?: boolean } },

@@ -2,7 +2,6 @@ import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
 import { groupBy } from '../common/group-by';
 import { InvalidEventError } from '../common/invalid-event-error';
-import { nowSqlTimestamp } from '../common/timestamp';
 import {
   canRetry,
   classifyDbError,
@@ -87,8 +86,7 @@ export class BatchProcessor {
   /** Processes one slice; returns one outcome per record, in order. */
   async process(records: readonly SourceRecord[], hooks: SliceHooks): Promise<RecordOutcome[]> {
     const started = performance.now();
-    const receivedAt = nowSqlTimestamp();
-    const entries: Entry[] = records.map((record) => this.classify(record, receivedAt));
+    const entries: Entry[] = records.map((record) => this.classify(record));
 
     const byModule = groupBy(
       entries.filter((e) => e.module),
@@ -120,7 +118,7 @@ export class BatchProcessor {
   }
 
   /** Pure part: tombstone, dead letter (with its reason) or a command for a domain. */
-  private classify(record: SourceRecord, receivedAt: string): Entry {
+  private classify(record: SourceRecord): Entry {
     if (record.value === null) return { record, outcome: 'tombstone' };
     try {
       const envelope = decodeEnvelope(record.value);
@@ -132,7 +130,7 @@ export class BatchProcessor {
           'event_type',
         );
       }
-      return { record, module, command: module.map(envelope, { receivedAt }) };
+      return { record, module, command: module.map(envelope, { recordTimestamp: record.timestamp }) };
     } catch (err) {
       if (err instanceof InvalidEventError)
         return { record, letter: { record, reason: err.reason, error: err.message } };

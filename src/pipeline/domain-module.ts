@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { JsonObject } from '../common/fields';
-import type { SqlTimestamp } from '../common/timestamp';
 
 /** What a write did to one command: applied, skipped as stale, or a delete of an absent row. */
 export type WriteOutcome = 'applied' | 'stale' | 'missing';
@@ -14,6 +13,12 @@ export interface DomainCommand {
   eventId: string | null;
 }
 
+/** What a mapper may read besides the envelope: facts of the Kafka record, never the clock. */
+export interface MapContext {
+  /** The record's own timestamp, milliseconds since the epoch as text (SourceRecord.timestamp). */
+  recordTimestamp: string;
+}
+
 /**
  * One domain (users, suppliers, …): which event types it owns, how an event becomes a
  * command (pure), and how a chunk of commands is written (one transaction, in order).
@@ -23,7 +28,7 @@ export interface DomainModule<C extends DomainCommand = DomainCommand> {
   eventTypes: readonly string[];
   entities: readonly unknown[];
   /** Pure: envelope → command, or InvalidEventError naming the field. */
-  map(envelope: JsonObject, ctx: { receivedAt: SqlTimestamp }): C;
+  map(envelope: JsonObject, ctx: MapContext): C;
   /** Writes the commands in order; returns one outcome per command; throws on database errors. */
   write(em: EntityManager, commands: readonly C[]): Promise<WriteOutcome[]>;
 }

@@ -45,7 +45,7 @@ describe('npm run produce', () => {
     for (const m of messages) {
       const event = JSON.parse(m.value?.toString() ?? '{}');
       types.add(event.event_type);
-      mapUserEvent(event, { receivedAt: '2030-01-01 00:00:00.000000' }); // valid per the contract
+      mapUserEvent(event, { recordTimestamp: m.timestamp }); // valid per the contract
     }
     assert.deepEqual([...types].sort(), ['user.created', 'user.deleted', 'user.updated']);
 

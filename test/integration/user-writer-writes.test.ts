@@ -4,35 +4,27 @@ import { MikroORM } from '@mikro-orm/mysql';
 import { buildOrmOptions } from '../../src/db/orm-options';
 import type { UserCommand } from '../../src/domains/users/user.events';
 import { writeUsers } from '../../src/domains/users/user.writer';
+import { mapUserEvent } from '../../src/domains/users/user.mapper';
 import { UserTableModel } from '../support/expected-table';
 import { TestDatabase } from '../support/test-database';
+import { userDeletedEvent, userUpsertEvent } from '../support/user-events';
 
 const users = ['0000000000000000000000a1', '0000000000000000000000a2', '0000000000000000000000a3'];
 
-function upsert(id: string, version: number): UserCommand {
-  const t = `2025-01-0${version} 00:00:00.000000`;
-  const eventId = `${id}-v${version}`;
-  return {
-    kind: 'upsert',
-    eventType: version === 1 ? 'user.created' : 'user.updated',
-    entityId: id,
-    eventId,
-    row: {
-      userId: id,
-      email: `${id}@example.com`,
-      phone: null,
-      displayName: `v${version}`,
-      avatar: null,
-      bio: null,
-      version,
-      deletedAt: null,
-      createdAt: '2025-01-01 00:00:00.000000',
-      updatedAt: t,
-      eventId,
-      eventTimestamp: t,
-    },
-  };
+/** The user's event at `version` (created at v1), timestamped a day per version. */
+function upsertEvent(id: string, version: number): Record<string, unknown> {
+  const t = `2025-01-0${version}T00:00:00Z`;
+  return userUpsertEvent(version === 1 ? 'user.created' : 'user.updated', id, {
+    version,
+    timestamp: t,
+    updatedAt: t,
+    createdAt: '2025-01-01T00:00:00Z',
+    displayName: `v${version}`,
+    eventId: `${id}-v${version}`,
+  });
 }
+
+const command = (event: Record<string, unknown>): UserCommand => mapUserEvent(event, { recordTimestamp: '0' });
 
 // The server's own per-session counters say which rows a statement asked InnoDB to insert or
 // update; one pooled connection makes the writer's session the one that is read.
@@ -56,9 +48,9 @@ describe('rows the writer sends to the server', () => {
   }
 
   it('sends one row per user for a dominated run, and only the rows not proven stale on a replay', async () => {
-    const history = [1, 2, 3].flatMap((version) => users.map((id) => upsert(id, version)));
-    const model = new UserTableModel();
-    history.forEach((c) => model.apply(c));
+    const events = [1, 2, 3].flatMap((version) => users.map((id) => upsertEvent(id, version)));
+    const history = events.map(command);
+    const model = new UserTableModel().applyEvents(events);
 
     let before = await handlerWrites();
     assert.deepEqual(await writeUsers(orm.em.fork(), history), Array(9).fill('applied'));
@@ -86,15 +78,8 @@ describe('rows the writer sends to the server', () => {
       `INSERT INTO users (user_id, email, display_name, version, created_at, updated_at, event_timestamp)
        VALUES ('${id.toUpperCase()}', 'old@example.com', 'old', 5, '2025-01-01', '2025-01-01', '2025-01-05')`,
     );
-    const staleUpdate = upsert(id, 4);
-    const deletion: UserCommand = {
-      kind: 'delete',
-      eventType: 'user.deleted',
-      entityId: id,
-      eventId: 'd1',
-      eventTimestamp: '2025-01-06 00:00:00.000000',
-      deletedAt: '2025-01-06 00:00:00.000000',
-    };
+    const staleUpdate = command(upsertEvent(id, 4));
+    const deletion = command(userDeletedEvent(id, '2025-01-06T00:00:00Z', 'd1'));
     assert.deepEqual(await writeUsers(orm.em.fork(), [staleUpdate, deletion]), ['stale', 'applied']);
     const [row] = await db.query(`SELECT user_id, version, deleted_at FROM users WHERE user_id = '${id}'`);
     assert.deepEqual(row, { user_id: id.toUpperCase(), version: 5, deleted_at: '2025-01-06 00:00:00.000000' });

@@ -7,6 +7,8 @@ export interface TestMessage {
   value: unknown;
   headers?: IHeaders;
   partition?: number;
+  /** The record's timestamp (ms since the epoch, text); the producer's clock when absent. */
+  timestamp?: string;
 }
 
 /** Test-side Kafka helpers bound to one broker list. */
@@ -62,6 +64,7 @@ export class TestKafka {
                   : JSON.stringify(m.value),
             headers: m.headers,
             partition: m.partition,
+            timestamp: m.timestamp,
           })),
         });
       }

@@ -16,7 +16,8 @@ export interface UserEventFields {
   deletedAt?: string | null;
   createdAt?: string;
   updatedAt?: string;
-  timestamp?: string;
+  /** The envelope's timestamp; null leaves it out. */
+  timestamp?: string | null;
   eventId?: string;
 }
 
@@ -26,12 +27,12 @@ export function userUpsertEvent(
   id: string,
   f: UserEventFields = {},
 ): Record<string, unknown> {
-  const timestamp = f.timestamp ?? '2025-01-15T10:30:00Z';
+  const timestamp = f.timestamp === undefined ? '2025-01-15T10:30:00Z' : f.timestamp;
   return {
     event_type: type,
     event_id: f.eventId ?? randomUUID(),
     entity_id: id,
-    timestamp,
+    ...(timestamp === null ? {} : { timestamp }),
     data: {
       contact_info: {
         primary_email: f.email ?? `${id}@example.com`,
@@ -48,7 +49,7 @@ export function userUpsertEvent(
       version: f.version ?? 1,
       deleted_at: f.deletedAt ?? null,
       created_at: f.createdAt ?? '2025-01-15T10:30:00Z',
-      updated_at: f.updatedAt ?? timestamp,
+      updated_at: f.updatedAt ?? timestamp ?? '2025-01-15T10:30:00Z',
     },
   };
 }
@@ -57,7 +58,7 @@ export function userUpsertEvent(
 export function userDeletedEvent(
   id: string,
   timestamp: string | null = '2025-01-15T11:00:00Z',
-  eventId = randomUUID(),
+  eventId: string = randomUUID(),
 ): Record<string, unknown> {
   const event: Record<string, unknown> = {
     event_type: 'user.deleted',

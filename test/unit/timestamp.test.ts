@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nowSqlTimestamp, parseIsoTimestamp } from '../../src/common/timestamp';
+import { epochMillisToSqlTimestamp, parseIsoTimestamp } from '../../src/common/timestamp';
 
 describe('parseIsoTimestamp', () => {
   it('keeps microseconds exact and converts offsets to UTC', () => {
@@ -54,10 +54,9 @@ describe('parseIsoTimestamp', () => {
     }
   });
 
-  it('formats the clock as a DATETIME(6) literal in UTC', () => {
-    assert.equal(
-      nowSqlTimestamp(() => Date.UTC(2025, 0, 2, 3, 4, 5, 678)),
-      '2025-01-02 03:04:05.678000',
-    );
+  it('formats a Kafka record timestamp (ms since the epoch) as a DATETIME(6) literal in UTC', () => {
+    assert.equal(epochMillisToSqlTimestamp(String(Date.UTC(2025, 0, 2, 3, 4, 5, 678))), '2025-01-02 03:04:05.678000');
+    assert.equal(epochMillisToSqlTimestamp('-1'), null, 'no timestamp (old message format)');
+    assert.equal(epochMillisToSqlTimestamp('1.5'), null);
   });
 });

@@ -4,7 +4,8 @@ import { InvalidEventError } from '../../src/common/invalid-event-error';
 import type { UserDelete, UserUpsert } from '../../src/domains/users/user.events';
 import { mapUserEvent } from '../../src/domains/users/user.mapper';
 
-const ctx = { receivedAt: '2030-01-01 00:00:00.000000' };
+// The Kafka record's timestamp: 2030-01-01 00:00:00.123 UTC.
+const ctx = { recordTimestamp: '1893456000123' };
 const ID = '507f1f77bcf86cd799439011';
 
 // The seed's sample payloads (spec §1).
@@ -114,12 +115,33 @@ describe('mapUserEvent', () => {
       entityId: ID,
       eventId: 'e1',
       eventTimestamp: '2025-01-15 10:00:00.500000',
-      deletedAt: '2025-01-15 10:00:00.500000',
     });
     const noData = mapUserEvent({ event_type: 'user.deleted', entity_id: ID }, ctx) as UserDelete;
     assert.equal(noData.entityId, ID);
-    assert.equal(noData.eventTimestamp, null);
-    assert.equal(noData.deletedAt, ctx.receivedAt, 'no timestamp: the processing time');
+    assert.equal(noData.eventTimestamp, '2030-01-01 00:00:00.123000', 'no timestamp: the Kafka record’s');
+  });
+
+  it('rejects a delete without timestamp whose record has no usable timestamp either', () => {
+    for (const recordTimestamp of ['-1', '', 'x']) {
+      assert.throws(
+        () => mapUserEvent({ event_type: 'user.deleted', entity_id: ID }, { recordTimestamp }),
+        (err: unknown) => err instanceof InvalidEventError && err.field === 'timestamp',
+      );
+    }
+  });
+
+  it('rejects a lone surrogate, which no UTF-8 column can hold, naming the field', () => {
+    const e = clone(seedCreated) as Record<string, any>;
+    e.data.profile.bio = 'half \ud83d of an emoji';
+    assert.throws(
+      () => mapUserEvent(e, ctx),
+      (err: unknown) =>
+        err instanceof InvalidEventError &&
+        err.reason === 'invalid_event' &&
+        err.message === 'data.profile.bio contains a lone UTF-16 surrogate (not a Unicode character)',
+    );
+    e.data.profile.bio = 'a whole 🚀 is fine';
+    assert.equal(upsert(e).row.bio, 'a whole 🚀 is fine');
   });
 
   it('keeps ids in lowercase, the one text of a key the writer groups and orders by', () => {

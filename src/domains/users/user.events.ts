@@ -23,9 +23,8 @@ export interface UserUpsert extends DomainCommand {
 export interface UserDelete extends DomainCommand {
   kind: 'delete';
   eventType: UserEventType;
-  eventTimestamp: SqlTimestamp | null;
-  /** The event's timestamp, or the processing time when the event has none. */
-  deletedAt: SqlTimestamp;
+  /** The event's timestamp, or the Kafka record's when the event has none: deleted_at and event_timestamp. */
+  eventTimestamp: SqlTimestamp;
 }
 
 /** A validated write derived from one event. */

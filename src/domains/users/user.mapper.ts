@@ -9,14 +9,10 @@ import {
   type JsonObject,
 } from '../../common/fields';
 import { InvalidEventError } from '../../common/invalid-event-error';
-import type { SqlTimestamp } from '../../common/timestamp';
+import { epochMillisToSqlTimestamp } from '../../common/timestamp';
+import type { MapContext } from '../../pipeline/domain-module';
 import { USER_LIMITS } from './user.entity';
 import { USER_EVENT_TYPES, type UserCommand, type UserEventType } from './user.events';
-
-/** What the mapper needs besides the event: the processing time, for deletes without a timestamp. */
-export interface MapContext {
-  receivedAt: SqlTimestamp;
-}
 
 /**
  * Pure: a decoded envelope → the write it asks for, or InvalidEventError naming the field.
@@ -31,14 +27,13 @@ export function mapUserEvent(envelope: JsonObject, ctx: MapContext): UserCommand
   if (eventType === USER_EVENT_TYPES.deleted) {
     const idField = data['user_id'] !== undefined && data['user_id'] !== null ? 'data.user_id' : 'entity_id';
     const entityId = objectId(idField === 'data.user_id' ? data['user_id'] : envelope['entity_id'], idField);
-    return {
-      kind: 'delete',
-      eventType,
-      entityId,
-      eventId,
-      eventTimestamp,
-      deletedAt: eventTimestamp ?? ctx.receivedAt,
-    };
+    // Spec §3: the record's own timestamp stands in for a missing one (never the processing
+    // time), so a replay of the same record writes the same row.
+    const at = eventTimestamp ?? epochMillisToSqlTimestamp(ctx.recordTimestamp);
+    if (at === null) {
+      throw new InvalidEventError('invalid_event', 'timestamp is missing and the Kafka record has none', 'timestamp');
+    }
+    return { kind: 'delete', eventType, entityId, eventId, eventTimestamp: at };
   }
   if (eventType !== USER_EVENT_TYPES.created && eventType !== USER_EVENT_TYPES.updated) {
     throw new InvalidEventError(

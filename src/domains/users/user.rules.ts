@@ -1,3 +1,5 @@
+import { ranksLower } from '../../db/guarded-upsert';
+import { USER_CONFLICT_POLICY } from './user.conflict';
 import type { User } from './user.entity';
 import type { UserCommand } from './user.events';
 
@@ -19,10 +21,7 @@ export function decide(stored: StoredUser | undefined, command: UserCommand): Us
     return isEarlier(command.eventTimestamp, stored.eventTimestamp) ? 'stale' : 'applied';
   }
   if (!stored) return 'applied';
-  const { version, eventTimestamp } = command.row;
-  if (version < stored.version) return 'stale';
-  if (version === stored.version && isEarlier(eventTimestamp, stored.eventTimestamp)) return 'stale';
-  return 'applied';
+  return ranksLower(USER_CONFLICT_POLICY, command.row, stored) ? 'stale' : 'applied';
 }
 
 /** The guard state after an applied command (the row a later command in the same batch sees). */
@@ -35,6 +34,6 @@ export function nextState(stored: StoredUser | undefined, command: UserCommand):
   return {
     version: stored.version,
     eventTimestamp: command.eventTimestamp,
-    deletedAt: stored.deletedAt ?? command.deletedAt,
+    deletedAt: stored.deletedAt ?? command.eventTimestamp,
   };
 }

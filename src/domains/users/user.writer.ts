@@ -1,24 +1,26 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import { groupBy } from '../../common/group-by';
 import { coalesceUpserts } from './user.coalesce';
-import { lockUsersSql, softDeleteUsersSql, upsertUsersSql } from './user.sql';
+import { UserStatements, type Statement } from './user.statements';
 import type { UserCommand, UserDelete, UserUpsert } from './user.events';
 import { decide, nextState, type StoredUser, type UserOutcome } from './user.rules';
 
 /**
- * Writes a chunk of user commands in one transaction: one locking read of the guard state,
- * then one multi-row statement per run of same-kind commands (a key's run of upserts folded
- * into one row where that is exact, user.coalesce.ts), each built as text once (user.sql.ts)
- * and run through the EntityManager. Same table as applying the commands one by one in
- * order; returns each command's outcome.
+ * Writes a chunk of user commands in one transaction through the EntityManager: one locking read
+ * of the guard state, then one multi-row statement per run of same-kind commands (a key's run of
+ * upserts folded into one row where that is exact, user.coalesce.ts), built from the entity's
+ * metadata and the conflict policy with every value a parameter (user.statements.ts). Same table
+ * as applying the commands one by one in order; returns each command's outcome.
  */
 export async function writeUsers(em: EntityManager, commands: readonly UserCommand[]): Promise<UserOutcome[]> {
   if (commands.length === 0) return [];
+  const statements = UserStatements.of(em);
   // The session is READ COMMITTED (orm-options): the locking read takes no gap locks on ids not
-  // yet stored, so two partitions inserting new users do not deadlock; rows are locked in key
-  // order (rounds are sorted).
+  // yet stored. Inserts of new ids still check for duplicates under next-key locks, so partitions
+  // writing near keys can deadlock; rows are locked and written in key order to make that rare,
+  // and a deadlock is a transient error the slice is retried for.
   return em.transactional(async (tx) => {
-    const state = await lockStoredState(tx, [...new Set(commands.map((c) => c.entityId))]);
+    const state = await lockStoredState(tx, statements.lock([...new Set(commands.map((c) => c.entityId))]));
     const locked = new Set(state.keys());
     const outcomes = commands.map((command) => {
       const stored = state.get(command.entityId);
@@ -34,19 +36,22 @@ export async function writeUsers(em: EntityManager, commands: readonly UserComma
       (command, i) => outcomes[i] === 'applied' || (outcomes[i] === 'stale' && !locked.has(command.entityId)),
     );
     for (const round of planRounds(toWrite)) {
-      if (round.kind === 'upsert') await upsertRows(tx, round.commands);
-      else await softDelete(tx, round.commands);
+      const statement =
+        round.kind === 'upsert'
+          ? statements.upsertRows(coalesceUpserts(round.commands.map((c) => c.row)))
+          : statements.softDelete(round.commands);
+      await tx.execute(statement.sql, statement.params, 'run');
     }
     return outcomes;
   });
 }
 
-async function lockStoredState(tx: EntityManager, ids: string[]): Promise<Map<string, StoredUser>> {
-  const rows = await tx.execute<LockedRow[]>(lockUsersSql(ids), [], 'all');
+async function lockStoredState(tx: EntityManager, lock: Statement): Promise<Map<string, StoredUser>> {
+  const rows = await tx.execute<LockedRow[]>(lock.sql, lock.params, 'all');
   // Keyed like the commands (lowercase ids), whatever case a row was first stored in.
   return new Map(
     rows.map((r) => [
-      r.user_id.toLowerCase(),
+      r.id.toLowerCase(),
       { version: r.version, eventTimestamp: r.event_timestamp, deletedAt: r.deleted_at },
     ]),
   );
@@ -54,7 +59,7 @@ async function lockStoredState(tx: EntityManager, ids: string[]): Promise<Map<st
 
 /** A row of the locking read (DATETIME(6) comes back as text). */
 interface LockedRow {
-  user_id: string;
+  id: string;
   version: number;
   event_timestamp: string | null;
   deleted_at: string | null;
@@ -88,12 +93,4 @@ export function planRounds(commands: readonly UserCommand[]): Round[] {
 /** Stable sort by id: each key keeps its order, and every transaction locks rows in one order. */
 function byKey<T extends UserCommand>(commands: T[]): T[] {
   return commands.sort((a, b) => (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
-}
-
-async function upsertRows(tx: EntityManager, commands: readonly UserUpsert[]): Promise<void> {
-  await tx.execute(upsertUsersSql(coalesceUpserts(commands.map((c) => c.row))), [], 'run');
-}
-
-async function softDelete(tx: EntityManager, commands: readonly UserDelete[]): Promise<void> {
-  await tx.execute(softDeleteUsersSql(commands), [], 'run');
 }
