@@ -172,6 +172,13 @@ function findDbFields(err: unknown): DbErrorFields | undefined {
   return undefined;
 }
 
+/** The server's error number, or undefined for client-side errors (refused, timed out, DNS). */
+export function serverErrno(err: unknown): number | undefined {
+  const errno = findDbFields(err)?.errno;
+  // Node's socket errors (ECONNREFUSED, ETIMEDOUT) carry a negative errno.
+  return typeof errno === 'number' && errno > 0 ? errno : undefined;
+}
+
 /** True for an error raised by the database driver (its message and stack may embed SQL with values). */
 function isDatabaseError(err: DbErrorFields): boolean {
   return (

@@ -6,10 +6,10 @@ import {
   migrationNames,
   pendingMigrations,
   pendingMigrationsFault,
-  serverErrno,
   startupFault,
   type StartupContext,
 } from './startup-faults';
+import { serverErrno } from '../errors';
 
 const ER_NO_SUCH_TABLE = 1146;
 

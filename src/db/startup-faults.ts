@@ -1,3 +1,5 @@
+import { describeError, serverErrno } from '../errors';
+
 /**
  * The database faults that no retry mends at start-up (spec §5), told apart from an outage,
  * and the one line the worker ends with for each: the cause and the fix, never the password.
@@ -54,25 +56,6 @@ const SCHEMA_ERRNOS = new Set([
 
 const MIGRATE = 'run `npx mikro-orm migration:up` (with the migrator account) before starting the worker';
 
-/** The server's error number, or undefined for client-side errors (refused, timed out, DNS). */
-export function serverErrno(err: unknown): number | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const errno = (current as { errno?: unknown }).errno;
-    // Node's socket errors (ECONNREFUSED, ETIMEDOUT) carry a negative errno.
-    if (typeof errno === 'number' && errno > 0) return errno;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** The server's own message (never the SQL text), with its code. */
-function serverMessage(err: unknown): string {
-  const { code, sqlMessage, message } = (err ?? {}) as { code?: unknown; sqlMessage?: unknown; message?: unknown };
-  const text = typeof sqlMessage === 'string' ? sqlMessage : typeof message === 'string' ? message : String(err);
-  return typeof code === 'string' ? `${code}: ${text}` : text;
-}
-
 /** The grants the worker needs, as a statement an operator can adapt. */
 export function requiredGrants(ctx: StartupContext): string {
   const tables = ctx.tables.map((t) => `\`${ctx.database}\`.\`${t}\``).join(', ');
@@ -88,7 +71,7 @@ export function startupFault(err: unknown, ctx: StartupContext): StartupFaultErr
   const errno = serverErrno(err);
   if (errno === undefined) return undefined;
   const where = `${ctx.host}:${ctx.port}`;
-  const cause = serverMessage(err);
+  const cause = describeError(err);
   if (CREDENTIAL_ERRNOS.has(errno)) {
     return new StartupFaultError(
       'credentials',
