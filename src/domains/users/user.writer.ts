@@ -18,7 +18,7 @@ export async function writeUsers(em: EntityManager, commands: readonly UserComma
   // The session is READ COMMITTED (orm-options): the locking read takes no gap locks on ids not
   // yet stored. Inserts of new ids still check for duplicates under next-key locks, so partitions
   // writing near keys can deadlock; rows are locked and written in key order to make that rare,
-  // and a deadlock is a transient error the slice is retried for.
+  // and a deadlock is a transient error the chunk is retried for.
   return em.transactional(async (tx) => {
     const state = await lockStoredState(tx, statements.lock([...new Set(commands.map((c) => c.entityId))]));
     const locked = new Set(state.keys());
