@@ -9,8 +9,9 @@ export interface DatabaseFigure {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
-  batchRows: number;
-  /** Batches in flight at once (each on its own connection, autocommit). */
+  /** Rows per multi-row upsert statement. */
+  statementRows: number;
+  /** Statements in flight at once (each on its own connection, autocommit). */
   concurrency: number;
   table: TableCheck;
 }
@@ -18,24 +19,24 @@ export interface DatabaseFigure {
 /** Writes `rows` (the expected final table) into a fresh database in guarded multi-row upserts. */
 export async function measureDatabase(
   rows: readonly UserRow[],
-  batchRows = 500,
+  statementRows = 500,
   concurrency = 2,
 ): Promise<DatabaseFigure> {
   const db = await TestDatabase.create('bench_d');
   const statements = await userStatements(db);
   const pool = createPool(db.config, concurrency);
   try {
-    const batches: UserRow[][] = [];
-    for (let i = 0; i < rows.length; i += batchRows) batches.push(rows.slice(i, i + batchRows));
-    const fullSql = statements.upsertSql(batchRows);
+    const groups: UserRow[][] = [];
+    for (let i = 0; i < rows.length; i += statementRows) groups.push(rows.slice(i, i + statementRows));
+    const fullSql = statements.upsertSql(statementRows);
     // Warm every connection first so the timing covers writes, not connection set-up.
     await Promise.all(Array.from({ length: concurrency }, () => pool.query('SELECT 1')));
     const started = performance.now();
     let next = 0;
     const lane = async (): Promise<void> => {
-      for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
-        const sql = batch.length === batchRows ? fullSql : statements.upsertSql(batch.length);
-        await pool.execute(sql, batch.flatMap((row) => tableRowParams(statements, row)) as never);
+      for (let group = groups[next++]; group !== undefined; group = groups[next++]) {
+        const sql = group.length === statementRows ? fullSql : statements.upsertSql(group.length);
+        await pool.execute(sql, group.flatMap((row) => tableRowParams(statements, row)) as never);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, lane));
@@ -44,7 +45,7 @@ export async function measureDatabase(
       rows: rows.length,
       seconds,
       rowsPerSecond: rows.length / seconds,
-      batchRows,
+      statementRows,
       concurrency,
       table: await checkTable(db, rows),
     };

@@ -17,7 +17,7 @@ export interface WorkerRun {
   events: number;
   seconds: number;
   eventsPerSecond: number;
-  /** From spawn to the first committed offset (process start, ORM, group join, first slice). */
+  /** From spawn to the first committed offset (process start, ORM, group join, first chunk). */
   firstCommitSeconds: number | null;
   /** VmHWM just before SIGTERM. */
   peakRssMb: number | null;

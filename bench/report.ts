@@ -97,7 +97,7 @@ export function formatReport(r: BenchResults): string {
     row(
       'D  database ceiling (multi-row upserts)',
       `${fmt(D.rowsPerSecond)} rows/s`,
-      `${fmt(D.rows)} in ${D.seconds.toFixed(2)} s (${D.batchRows}-row batches, ${D.concurrency} at once)`,
+      `${fmt(D.rows)} in ${D.seconds.toFixed(2)} s (${D.statementRows}-row statements, ${D.concurrency} at once)`,
     );
   if (K)
     row(

@@ -9,22 +9,22 @@ import { UserStatements } from '../src/domains/users/user.statements';
 import { TestDatabase } from '../test/support/test-database';
 
 const count = Number(process.argv[2] ?? 500);
-const rounds = 30;
+const repeats = 30;
 
-function rows(round: number): User[] {
+function rows(repeat: number): User[] {
   return Array.from({ length: count }, (_, i) => ({
     userId: (i + 1).toString(16).padStart(24, '0'),
     email: `u${i}@example.com`,
     phone: '+1234567890',
-    displayName: `User ${i} v${round}`,
+    displayName: `User ${i} v${repeat}`,
     avatar: 'https://cdn.example.com/default.jpg',
-    bio: i % 2 ? `bio ${round} 🚀` : null,
-    version: round + 1,
+    bio: i % 2 ? `bio ${repeat} 🚀` : null,
+    version: repeat + 1,
     deletedAt: null,
     createdAt: '2025-01-01 00:00:00.123456',
-    updatedAt: `2025-01-02 00:00:${String(round % 60).padStart(2, '0')}.000000`,
-    eventId: `e${round}-${i}`,
-    eventTimestamp: `2025-01-02 00:00:${String(round % 60).padStart(2, '0')}.000000`,
+    updatedAt: `2025-01-02 00:00:${String(repeat % 60).padStart(2, '0')}.000000`,
+    eventId: `e${repeat}-${i}`,
+    eventTimestamp: `2025-01-02 00:00:${String(repeat % 60).padStart(2, '0')}.000000`,
   }));
 }
 
@@ -67,13 +67,13 @@ async function main(): Promise<void> {
   try {
     for (const [name, write] of Object.entries(ways)) {
       await db.query('TRUNCATE TABLE users');
-      await write(orm.em.fork(), rows(0)); // warm-up, and every later round updates existing rows
+      await write(orm.em.fork(), rows(0)); // warm-up, and every later repeat updates existing rows
       const cpu = process.cpuUsage();
       const started = performance.now();
-      for (let r = 1; r <= rounds; r++) await write(orm.em.fork(), rows(r));
+      for (let r = 1; r <= repeats; r++) await write(orm.em.fork(), rows(r));
       const used = process.cpuUsage(cpu);
-      const ms = (used.user + used.system) / 1000 / rounds;
-      const wall = (performance.now() - started) / rounds;
+      const ms = (used.user + used.system) / 1000 / repeats;
+      const wall = (performance.now() - started) / repeats;
       process.stdout.write(
         `${name.padEnd(28)} ${count} rows: ${ms.toFixed(1)} ms CPU in the worker, ${wall.toFixed(1)} ms wall\n`,
       );

@@ -13,7 +13,7 @@ import { createKafka } from './kafka/kafka-client';
 import { TopicConsumer } from './kafka/topic-consumer';
 import { OpsHttpServer } from './ops/http-server';
 import { WorkerMetrics } from './ops/metrics';
-import { BatchProcessor } from './pipeline/batch-processor';
+import { ChunkProcessor } from './pipeline/chunk-processor';
 import { PartitionProgress } from './pipeline/partition-progress';
 import { HandlerRegistry } from './pipeline/registry';
 import { retryForever } from './pipeline/retry';
@@ -24,7 +24,7 @@ export class App {
   private stopped: Promise<void> | undefined;
   private stopping = false;
   /** The processor, for counters (null until started). */
-  processor: BatchProcessor | null = null;
+  processor: ChunkProcessor | null = null;
 
   constructor(
     private readonly config: Config,
@@ -51,7 +51,7 @@ export class App {
     );
     await checkBrokerCertificates(config.kafka.brokers, config.kafka.security);
     const deadLetters = new DeadLetterPublisher(kafka, config.kafka.dlqTopic);
-    this.processor = new BatchProcessor({
+    this.processor = new ChunkProcessor({
       orm,
       registry,
       deadLetters,

@@ -81,7 +81,7 @@ export function objectId(value: unknown, field: string): string {
     throw invalid(field, 'must be 24 hexadecimal characters');
   }
   // One text per key: the column compares case-insensitively, and the writers group, order and
-  // look up a slice's commands by this text, so "ABC…" and "abc…" must not be two keys there.
+  // look up a chunk's commands by this text, so "ABC…" and "abc…" must not be two keys there.
   return value.toLowerCase();
 }
 

@@ -73,7 +73,7 @@ export class GuardedUpsert<T extends object> {
     this.rowPlaceholders = `(${quoted.map(() => '?').join(', ')})`;
   }
 
-  /** The statement for `rows` rows (cached: slices mostly have the same size). */
+  /** The statement for `rows` rows (cached per row count, which chunks of one size tend to repeat). */
   sql(rows: number): string {
     if (rows < 1) throw new Error('GuardedUpsert: no rows');
     let text = this.texts.get(rows);

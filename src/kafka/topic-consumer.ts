@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { canRetry, describeError, errorStack, StoppedError, WorkerError } from '../errors';
-import type { BatchProcessor, SliceHooks } from '../pipeline/batch-processor';
+import type { ChunkProcessor, ChunkHooks } from '../pipeline/chunk-processor';
 import type { PartitionProgress } from '../pipeline/partition-progress';
 import { noopObserver, type PipelineObserver } from '../pipeline/pipeline-observer';
 import type { SourceRecord } from '../pipeline/source-record';
@@ -10,7 +10,7 @@ const SUBSCRIBE_ATTEMPTS = 20;
 const MID_BATCH_COMMIT_INTERVAL_MS = 1000;
 // kafkajs sends a heartbeat only once its heartbeatInterval has passed, so asking often is cheap.
 const HEARTBEAT_EVERY_MS = 1000;
-const FAILED_SLICE_MAX_DELAY_MS = 30_000;
+const FAILED_CHUNK_MAX_DELAY_MS = 30_000;
 // Heartbeat answers meaning the group moved on: the partition may now belong to another member.
 const GROUP_MOVED = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
 
@@ -26,20 +26,20 @@ export interface TopicConsumerOptions {
 }
 
 /**
- * Consumes one topic in a group with eachBatch and hands slices to the processor.
- * An offset is resolved (and then committed) only after its slice is durable.
+ * Consumes one topic in a group with eachBatch and hands each batch to the processor in chunks.
+ * An offset is resolved (and then committed) only after its chunk is durable.
  */
 export class TopicConsumer {
   private readonly consumer: Consumer;
   private stopping = false;
   private joined = false;
   private failed = false;
-  /** Consecutive failed slices per partition, for the backoff before the next attempt. */
+  /** Consecutive failed chunks per partition, for the backoff before the next attempt. */
   private readonly failures = new Map<string, number>();
 
   constructor(
     kafka: Kafka,
-    private readonly processor: BatchProcessor,
+    private readonly processor: ChunkProcessor,
     private readonly options: TopicConsumerOptions,
     private readonly logger: Logger,
     /** Called when kafkajs reports a crash it will not recover from. */
@@ -92,8 +92,8 @@ export class TopicConsumer {
     await this.subscribe();
     await this.consumer.run({
       // kafkajs commits what was resolved at the end of every batch; within a long batch (a
-      // replay) commitOffsetsIfNecessary commits at most once per interval. A commit per slice
-      // cost a broker round trip per slice: 10 % of the consumer's time in a profile.
+      // replay) commitOffsetsIfNecessary commits at most once per interval. A commit per chunk
+      // cost a broker round trip per chunk: 10 % of the consumer's time in a profile.
       autoCommit: true,
       autoCommitInterval: MID_BATCH_COMMIT_INTERVAL_MS,
       eachBatchAutoResolve: false,
@@ -125,7 +125,7 @@ export class TopicConsumer {
     await this.consumer.disconnect();
   }
 
-  /** Ends the worker: every partition abandons its slice (nothing more is committed), then onFatal. */
+  /** Ends the worker: every partition abandons its chunk (nothing more is committed), then onFatal. */
   private fail(err: unknown): void {
     if (this.failed) return;
     this.failed = true;
@@ -145,12 +145,12 @@ export class TopicConsumer {
         if (GROUP_MOVED.has((err as { type?: string }).type ?? '')) groupMoved = true;
       }
     };
-    const hooks: SliceHooks = {
+    const hooks: ChunkHooks = {
       // isStale() is true after a seek; a rebalance shows in the heartbeat's answer.
       isStopping: () => this.stopping || !isRunning() || isStale() || groupMoved,
       heartbeat: beat,
     };
-    // Heartbeats go on while a slice is written or retried: one slow write must not cost the
+    // Heartbeats go on while a chunk is written or retried: one slow write must not cost the
     // group membership (the session timeout counts from the last heartbeat).
     const beating = setInterval(() => void beat(), HEARTBEAT_EVERY_MS);
     progress?.working(topic, partition);
@@ -158,26 +158,26 @@ export class TopicConsumer {
       const { chunkSize } = this.options;
       for (let start = 0; start < batch.messages.length; start += chunkSize) {
         if (hooks.isStopping()) return;
-        const slice = batch.messages.slice(start, start + chunkSize);
-        const records = slice.map((m) => toSourceRecord(topic, partition, m));
+        const chunk = batch.messages.slice(start, start + chunkSize);
+        const records = chunk.map((m) => toSourceRecord(topic, partition, m));
         try {
           await this.processor.process(records, hooks);
         } catch (err) {
           // Never let an error escape: kafkajs would stop the consumer for good on a TypeError.
-          // Nothing of this slice is resolved, so it is fetched again.
-          await this.sliceFailed(err, topic, partition);
+          // Nothing of this chunk is resolved, so it is fetched again.
+          await this.chunkFailed(err, topic, partition);
           return;
         }
         this.failures.delete(`${topic}/${partition}`);
         progress?.progressed(topic, partition);
-        const lastOffset = (slice[slice.length - 1] as KafkaMessage).offset;
+        const lastOffset = (chunk[chunk.length - 1] as KafkaMessage).offset;
         resolveOffset(lastOffset);
         this.observer.lag(topic, partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
         try {
           await commitOffsetsIfNecessary();
           await heartbeat();
         } catch (err) {
-          // The write is durable; a failed commit only means a replay of this slice later.
+          // The write is durable; a failed commit only means a replay of this chunk later.
           this.logger.warn({ err: describeError(err), partition }, 'offset commit failed');
           return;
         }
@@ -188,13 +188,13 @@ export class TopicConsumer {
     }
   }
 
-  /** A slice that failed: end the worker if no retry can mend it, else wait (backoff) and let it be fetched again. */
-  private async sliceFailed(err: unknown, topic: string, partition: number): Promise<void> {
+  /** A chunk that failed: end the worker if no retry can mend it, else wait (backoff) and let it be fetched again. */
+  private async chunkFailed(err: unknown, topic: string, partition: number): Promise<void> {
     if (err instanceof StoppedError) return;
     if (!canRetry(err)) {
       this.logger.fatal(
         { err: describeError(err), code: err instanceof WorkerError ? err.code : undefined, topic, partition },
-        'a failure no retry can mend; nothing of the slice is committed',
+        'a failure no retry can mend; nothing of the chunk is committed',
       );
       this.fail(err);
       return;
@@ -202,11 +202,11 @@ export class TopicConsumer {
     const key = `${topic}/${partition}`;
     const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
-    const delayMs = Math.min(FAILED_SLICE_MAX_DELAY_MS, 1000 * 2 ** Math.min(failures - 1, 10));
+    const delayMs = Math.min(FAILED_CHUNK_MAX_DELAY_MS, 1000 * 2 ** Math.min(failures - 1, 10));
     const stack = errorStack(err); // a bug's stack; never a driver error's (it may quote the SQL)
     this.logger.error(
       { err: describeError(err), ...(stack && { stack }), topic, partition, failures, delayMs },
-      'slice failed; it will be retried',
+      'chunk failed; it will be retried',
     );
     const until = Date.now() + delayMs;
     while (Date.now() < until && !this.stopping) {

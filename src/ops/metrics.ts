@@ -19,15 +19,15 @@ export class WorkerMetrics implements PipelineObserver {
     labelNames: ['reason'],
     registers: [this.registry],
   });
-  private readonly batchSize = new Histogram({
-    name: 'worker_batch_size',
-    help: 'Records per written slice',
+  private readonly chunkSize = new Histogram({
+    name: 'worker_chunk_size',
+    help: 'Records per written chunk',
     buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
     registers: [this.registry],
   });
   private readonly writeDuration = new Histogram({
     name: 'worker_write_duration_seconds',
-    help: 'Time to make one slice durable (writes and dead letters, retries included)',
+    help: 'Time to make one chunk durable (writes and dead letters, retries included)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
@@ -59,8 +59,8 @@ export class WorkerMetrics implements PipelineObserver {
     if (reason) this.deadLetters.inc({ reason });
   }
 
-  sliceDone(size: number, writeSeconds: number): void {
-    this.batchSize.observe(size);
+  chunkDone(size: number, writeSeconds: number): void {
+    this.chunkSize.observe(size);
     this.writeDuration.observe(writeSeconds);
   }
 

@@ -21,7 +21,7 @@ export interface MapContext {
 
 /**
  * One domain (users, suppliers, …): which event types it owns, how an event becomes a
- * command (pure), and how a chunk of commands is written (one transaction, in order).
+ * command (pure), and how its commands of a chunk are written (one transaction, in order).
  */
 export interface DomainModule<C extends DomainCommand = DomainCommand> {
   name: string;

@@ -1,6 +1,6 @@
 /**
  * Which partitions have work in hand and when each last made progress, so readiness can say
- * "a partition is stuck" (retrying, or failing the same slice) after a bound.
+ * "a partition is stuck" (retrying, or failing the same chunk) after a bound.
  */
 export class PartitionProgress {
   /** Partition key → when it last made progress while it had work (ms since the epoch). */
@@ -18,7 +18,7 @@ export class PartitionProgress {
     if (!this.since.has(key)) this.since.set(key, this.now());
   }
 
-  /** A slice of the partition became durable. */
+  /** A chunk of the partition became durable. */
   progressed(topic: string, partition: number): void {
     this.since.set(`${topic}/${partition}`, this.now());
   }

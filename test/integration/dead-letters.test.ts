@@ -107,12 +107,12 @@ describe('bad input: a clear record, nothing lost (spec §5)', () => {
       assert.match(headerText(letter, 'dlq.timestamp') ?? '', /^\d+$/);
       assert.ok(!Number.isNaN(Date.parse(headerText(letter, 'dlq.failed_at') ?? '')));
     }
-    assert.equal(worker.messages(/consumer crashed|slice failed/).length, 0, 'the stream never stopped');
+    assert.equal(worker.messages(/consumer crashed|chunk failed/).length, 0, 'the stream never stopped');
     assert.equal((await worker.stop('SIGTERM')).code, 0);
     assert.ok(!worker.stdout.includes('SECRETHASH'));
   });
 
-  it('dead-letters a row the database rejects, alone, and writes the rest of its batch', async () => {
+  it('dead-letters a row the database rejects, alone, and writes the rest of its chunk', async () => {
     const db = await TestDatabase.create('dbreject');
     cleanup(() => db.drop());
     // A stricter column than the contract: the database, not validation, rejects this row.

@@ -68,7 +68,7 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
 
     await waitForRows(s.db, 200, worker);
     await proxy.cut();
-    await new Promise((r) => setTimeout(r, 1500)); // let slices in flight fail
+    await new Promise((r) => setTimeout(r, 1500)); // let chunks in flight fail
     const rowsAtCut = await rowCount(s.db);
     const committedAtCut = await committedOffsets(s.settings.groupId, s.topic);
     await new Promise((r) => setTimeout(r, 10_000));

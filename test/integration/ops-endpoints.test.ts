@@ -66,7 +66,7 @@ describe('health and metrics endpoints', () => {
     assert.equal(sample(metrics, 'worker_events_total', 'event_type="user.updated",outcome="stale"'), 1);
     assert.equal(sample(metrics, 'worker_events_total', 'event_type="unknown",outcome="tombstone"'), 1);
     assert.equal(sample(metrics, 'worker_dead_letters_total', 'reason="invalid_event"'), 1);
-    assert.ok(sample(metrics, 'worker_batch_size_count') >= 1);
+    assert.ok(sample(metrics, 'worker_chunk_size_count') >= 1);
     assert.ok(sample(metrics, 'worker_write_duration_seconds_count') >= 1);
     assert.match(metrics, /worker_consumer_lag\{topic="[^"]+",partition="\d"\} 0/);
     assert.ok(sample(metrics, 'process_resident_memory_bytes') > 0, 'default process metrics');

@@ -41,7 +41,7 @@ describe('no stuck partition without a reason (spec §5)', () => {
       dlqTopic: `${topic}.dlq`,
       env: {
         LOG_LEVEL: 'info',
-        // Small slices, one partition: a statement is in flight at almost any moment.
+        // Small chunks, one partition: a statement is in flight at almost any moment.
         WRITE_CHUNK_SIZE: '20',
         KAFKA_PARTITIONS_CONCURRENCY: '1',
         // The hung write lasts longer than the session: only heartbeats during it keep the member.

@@ -47,7 +47,7 @@ describe('rows the writer sends to the server', () => {
     return Number(rows[0]?.Value);
   }
 
-  it('sends one row per user for a dominated run, and only the rows not proven stale on a replay', async () => {
+  it("sends one row for a user's dominated upserts, and only the rows not proven stale on a replay", async () => {
     const events = [1, 2, 3].flatMap((version) => users.map((id) => upsertEvent(id, version)));
     const history = events.map(command);
     const model = new UserTableModel().applyEvents(events);
@@ -57,7 +57,7 @@ describe('rows the writer sends to the server', () => {
     assert.equal((await handlerWrites()) - before, users.length, 'v1..v3 of a user folded into one row');
     assert.deepEqual(await db.users(), model.table());
 
-    // The replay comes one version per slice, so nothing folds: what is skipped is skipped as stale.
+    // The replay comes one version per chunk, so nothing folds: what is skipped is skipped as stale.
     before = await handlerWrites();
     const outcomes: string[] = [];
     for (const version of [1, 2, 3]) {

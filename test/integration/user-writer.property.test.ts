@@ -79,7 +79,7 @@ const sequenceArb = fc
 const toCommands = (records: readonly ModelEvent[]): UserCommand[] =>
   records.map((r) => mapUserEvent(r.value, { recordTimestamp: r.timestamp as string }));
 
-describe('guarded batch writer against the real database', () => {
+describe('guarded users writer against the real database', () => {
   let db: TestDatabase;
   let orm: MikroORM;
   before(async () => {
@@ -98,7 +98,7 @@ describe('guarded batch writer against the real database', () => {
         const model = new UserTableModel();
         const expectedOutcomes = records.map((r) => model.apply(r.value, r.timestamp));
 
-        // Two batches: the first one's rows are already stored when the second arrives.
+        // Two chunks: the first one's rows are already stored when the second arrives.
         const commands = toCommands(records);
         const split = cut % (commands.length + 1);
         const outcomes = [

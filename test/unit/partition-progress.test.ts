@@ -9,7 +9,7 @@ describe('PartitionProgress', () => {
     p.working('t', 0);
     now = 1000;
     assert.deepEqual(p.stuck(), []);
-    p.working('t', 0); // a refetch of the same failing slice keeps the clock running
+    p.working('t', 0); // a refetch of the same failing chunk keeps the clock running
     now = 1001;
     assert.deepEqual(p.stuck(), [{ partition: 't/0', stuckForMs: 1001 }]);
     p.progressed('t', 0);

@@ -37,7 +37,7 @@ describe('dominates', () => {
 });
 
 describe('coalesceUpserts', () => {
-  it("folds a key's dominated run into its last row, keeping the first row's created_at", () => {
+  it("folds a key's dominated upserts into its last row, keeping the first row's created_at", () => {
     const out = coalesceUpserts([
       row('a', 1, T1, 'a1'),
       row('b', 1, T1, 'b1'),
@@ -56,7 +56,7 @@ describe('coalesceUpserts', () => {
     const dup = row('a', 2, T2, 'a2');
     assert.deepEqual(coalesceUpserts([dup, dup]), [dup]);
   });
-  it('leaves a run alone when its last row does not dominate every earlier one', () => {
+  it("leaves a key's rows alone when its last row does not dominate every earlier one", () => {
     const stale = [row('a', 2, T1, 'a2'), row('a', 1, T2, 'a1')];
     assert.deepEqual(coalesceUpserts(stale), stale);
     const unknownTime = [row('a', 1, T1, 'x'), row('a', 1, null, 'y')];

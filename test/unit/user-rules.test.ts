@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UserCommand, UserDelete, UserUpsert } from '../../src/domains/users/user.events';
 import { decide } from '../../src/domains/users/user.rules';
-import { planRounds } from '../../src/domains/users/user.writer';
+import { planStatements } from '../../src/domains/users/user.writer';
 
 function up(id: string, version: number, ts: string | null): UserUpsert {
   return {
@@ -51,7 +51,7 @@ describe('decide (spec §3 stale rules)', () => {
   });
 });
 
-describe('planRounds', () => {
+describe('planStatements', () => {
   it('keeps each key in order and alternates statement kinds', () => {
     const commands: UserCommand[] = [
       up('a', 1, null),
@@ -61,9 +61,9 @@ describe('planRounds', () => {
       del('b'),
       del('b'),
     ];
-    const rounds = planRounds(commands);
+    const planned = planStatements(commands);
     assert.deepEqual(
-      rounds.map((r) => [r.kind, r.commands.map((c) => `${c.entityId}${c.kind[0]}`)]),
+      planned.map((r) => [r.kind, r.commands.map((c) => `${c.entityId}${c.kind[0]}`)]),
       [
         ['upsert', ['au', 'bu']],
         ['delete', ['ad', 'bd']],

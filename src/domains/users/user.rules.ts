@@ -24,7 +24,7 @@ export function decide(stored: StoredUser | undefined, command: UserCommand): Us
   return ranksLower(USER_CONFLICT_POLICY, command.row, stored) ? 'stale' : 'applied';
 }
 
-/** The guard state after an applied command (the row a later command in the same batch sees). */
+/** The guard state after an applied command (the row a later command in the same chunk sees). */
 export function nextState(stored: StoredUser | undefined, command: UserCommand): StoredUser {
   if (command.kind === 'upsert') {
     const { version, eventTimestamp, deletedAt } = command.row;

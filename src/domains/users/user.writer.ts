@@ -6,11 +6,11 @@ import type { UserCommand, UserDelete, UserUpsert } from './user.events';
 import { decide, nextState, type StoredUser, type UserOutcome } from './user.rules';
 
 /**
- * Writes a chunk of user commands in one transaction through the EntityManager: one locking read
- * of the guard state, then one multi-row statement per run of same-kind commands (a key's run of
- * upserts folded into one row where that is exact, user.coalesce.ts), built from the entity's
- * metadata and the conflict policy with every value a parameter (user.statements.ts). Same table
- * as applying the commands one by one in order; returns each command's outcome.
+ * Writes a chunk's user commands in one transaction through the EntityManager: one locking read
+ * of the guard state, then one multi-row statement per group of same-kind commands (a user's
+ * consecutive upserts folded into one row where that is exact, user.coalesce.ts), built from the
+ * entity's metadata and the conflict policy with every value a parameter (user.statements.ts).
+ * Same table as applying the commands one by one in order; returns each command's outcome.
  */
 export async function writeUsers(em: EntityManager, commands: readonly UserCommand[]): Promise<UserOutcome[]> {
   if (commands.length === 0) return [];
@@ -18,7 +18,7 @@ export async function writeUsers(em: EntityManager, commands: readonly UserComma
   // The session is READ COMMITTED (orm-options): the locking read takes no gap locks on ids not
   // yet stored. Inserts of new ids still check for duplicates under next-key locks, so partitions
   // writing near keys can deadlock; rows are locked and written in key order to make that rare,
-  // and a deadlock is a transient error the slice is retried for.
+  // and a deadlock is a transient error the chunk is retried for.
   return em.transactional(async (tx) => {
     const state = await lockStoredState(tx, statements.lock([...new Set(commands.map((c) => c.entityId))]));
     const locked = new Set(state.keys());
@@ -35,11 +35,11 @@ export async function writeUsers(em: EntityManager, commands: readonly UserComma
     const toWrite = commands.filter(
       (command, i) => outcomes[i] === 'applied' || (outcomes[i] === 'stale' && !locked.has(command.entityId)),
     );
-    for (const round of planRounds(toWrite)) {
+    for (const planned of planStatements(toWrite)) {
       const statement =
-        round.kind === 'upsert'
-          ? statements.upsertRows(coalesceUpserts(round.commands.map((c) => c.row)))
-          : statements.softDelete(round.commands);
+        planned.kind === 'upsert'
+          ? statements.upsertRows(coalesceUpserts(planned.commands.map((c) => c.row)))
+          : statements.softDelete(planned.commands);
       await tx.execute(statement.sql, statement.params, 'run');
     }
     return outcomes;
@@ -65,17 +65,19 @@ interface LockedRow {
   deleted_at: string | null;
 }
 
-type Round = { kind: 'upsert'; commands: UserUpsert[] } | { kind: 'delete'; commands: UserDelete[] };
+/** The commands one multi-row statement writes, all of one kind. */
+type PlannedStatement = { kind: 'upsert'; commands: UserUpsert[] } | { kind: 'delete'; commands: UserDelete[] };
 
 /**
- * Splits commands into alternating rounds; each key's commands keep their order across rounds.
- * An upsert round takes every key's leading upserts (a multi-row upsert applies them in order);
- * a delete round takes at most one delete per key (a joined UPDATE touches a row once).
+ * Splits commands into statements of alternating kinds; each key's commands keep their order
+ * across statements. An upsert statement takes every key's leading upserts (a multi-row upsert
+ * applies them in order); a delete statement takes at most one delete per key (a joined UPDATE
+ * touches a row once).
  */
-export function planRounds(commands: readonly UserCommand[]): Round[] {
+export function planStatements(commands: readonly UserCommand[]): PlannedStatement[] {
   const queues = groupBy(commands, (c) => c.entityId);
-  const rounds: Round[] = [];
-  let kind: Round['kind'] = commands[0]?.kind ?? 'upsert';
+  const planned: PlannedStatement[] = [];
+  let kind: PlannedStatement['kind'] = commands[0]?.kind ?? 'upsert';
   while (queues.size > 0) {
     // Upserts: every leading one of a key (applied in order); deletes: one per key.
     const limit = kind === 'upsert' ? Infinity : 1;
@@ -84,10 +86,10 @@ export function planRounds(commands: readonly UserCommand[]): Round[] {
       for (let n = 0; n < limit && queue[0]?.kind === kind; n++) taken.push(queue.shift() as UserCommand);
       if (queue.length === 0) queues.delete(key);
     }
-    if (taken.length > 0) rounds.push({ kind, commands: byKey(taken) } as Round);
+    if (taken.length > 0) planned.push({ kind, commands: byKey(taken) } as PlannedStatement);
     kind = kind === 'upsert' ? 'delete' : 'upsert';
   }
-  return rounds;
+  return planned;
 }
 
 /** Stable sort by id: each key keeps its order, and every transaction locks rows in one order. */

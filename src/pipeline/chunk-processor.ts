@@ -1,3 +1,10 @@
+/**
+ * The units of work, one word each:
+ * - batch: what kafkajs' eachBatch hands over, the fetched records of one partition;
+ * - chunk: up to WRITE_CHUNK_SIZE consecutive records of one batch, processed here: written in one
+ *   transaction per domain, dead letters published, and only then its offsets resolved;
+ * - statement: a group of same-kind commands of a chunk sent as one multi-row SQL statement.
+ */
 import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
 import { groupBy } from '../common/group-by';
@@ -24,12 +31,12 @@ export type RecordOutcome = WriteOutcome | 'tombstone' | 'dead_lettered';
 /** Per-outcome counters since start (the metrics endpoint will expose them). */
 export type OutcomeCounts = Record<RecordOutcome, number>;
 
-/** Signals from the consumer while a slice is in hand. */
-export interface SliceHooks {
+/** Signals from the consumer while a chunk is in hand. */
+export interface ChunkHooks {
   /**
-   * True when the slice must be abandoned: shutdown, or the consumer learnt that the partition
+   * True when the chunk must be abandoned: shutdown, or the consumer learnt that the partition
    * may have moved (a rebalance reported by a heartbeat, a seek). A partition lost silently is
-   * not seen here; its slice is then written twice, which the guarded writes make harmless.
+   * not seen here; its chunk is then written twice, which the guarded writes make harmless.
    */
   isStopping(): boolean;
   /** Keeps group membership alive during long retries. */
@@ -37,7 +44,7 @@ export interface SliceHooks {
 }
 
 /** Collaborators of the processor. */
-export interface BatchProcessorDeps {
+export interface ChunkProcessorDeps {
   orm: MikroORM;
   registry: HandlerRegistry;
   deadLetters: DeadLetterSink;
@@ -48,7 +55,7 @@ export interface BatchProcessorDeps {
   observer?: PipelineObserver;
 }
 
-/** One record on its way through the slice. */
+/** One record on its way through the chunk. */
 interface Entry {
   record: SourceRecord;
   command?: DomainCommand;
@@ -60,18 +67,18 @@ interface Entry {
 }
 
 /**
- * Turns a slice of records (in offset order) into durable effects: table writes through the
+ * Turns a chunk of records (in offset order) into durable effects: table writes through the
  * domain modules and dead letters. Resolves only when all of them are durable, so the caller
- * may then commit the slice's offsets. Throws StoppedError if told to stop first.
+ * may then commit the chunk's offsets. Throws StoppedError if told to stop first.
  */
-export class BatchProcessor {
+export class ChunkProcessor {
   readonly counts: OutcomeCounts = { applied: 0, stale: 0, missing: 0, tombstone: 0, dead_lettered: 0 };
 
   private readonly observer: PipelineObserver;
   /** Whether each outcome's log line is enabled: per-event lines are not even built when off. */
   private readonly logged: Record<RecordOutcome, boolean>;
 
-  constructor(private readonly deps: BatchProcessorDeps) {
+  constructor(private readonly deps: ChunkProcessorDeps) {
     this.observer = deps.observer ?? noopObserver;
     const on = (level: string): boolean => deps.logger.isLevelEnabled(level);
     this.logged = {
@@ -83,8 +90,8 @@ export class BatchProcessor {
     };
   }
 
-  /** Processes one slice; returns one outcome per record, in order. */
-  async process(records: readonly SourceRecord[], hooks: SliceHooks): Promise<RecordOutcome[]> {
+  /** Processes one chunk; returns one outcome per record, in order. */
+  async process(records: readonly SourceRecord[], hooks: ChunkHooks): Promise<RecordOutcome[]> {
     const started = performance.now();
     const entries: Entry[] = records.map((record) => this.classify(record));
 
@@ -102,7 +109,7 @@ export class BatchProcessor {
       await retryForever(() => this.deps.deadLetters.publish(letters), this.deps.retry, {
         isStopping: hooks.isStopping,
         // A publish the broker refuses for good (record too large, not authorized) ends the
-        // process: nothing of the slice is committed, so nothing is lost.
+        // process: nothing of the chunk is committed, so nothing is lost.
         isRetryable: canRetry,
         onRetry: (err, attempt, delayMs) => {
           this.observer.retried('dead_letter');
@@ -112,7 +119,7 @@ export class BatchProcessor {
       for (const entry of entries) if (entry.letter) entry.outcome = 'dead_lettered';
     }
 
-    this.observer.sliceDone(records.length, (performance.now() - started) / 1000);
+    this.observer.chunkDone(records.length, (performance.now() - started) / 1000);
     for (const entry of entries) this.report(entry);
     return entries.map((e) => e.outcome as RecordOutcome);
   }
@@ -134,7 +141,7 @@ export class BatchProcessor {
     } catch (err) {
       if (err instanceof InvalidEventError)
         return { record, letter: { record, reason: err.reason, error: err.message } };
-      // A bug in a mapper must not quietly divert the stream to the dead-letter topic: the slice
+      // A bug in a mapper must not quietly divert the stream to the dead-letter topic: the chunk
       // fails, its stack is logged and it is retried (the partition shows as stuck on /readyz).
       throw new WorkerError(
         'UNEXPECTED_MAPPING_ERROR',
@@ -146,12 +153,13 @@ export class BatchProcessor {
   }
 
   /**
-   * Writes a run of commands, retrying transient failures. When the database rejects a row's
-   * content or a statement fails deterministically (too large, cannot parse), splits the run in
-   * halves (keeping order) until the records that cause it stand alone, then dead-letters them.
+   * Writes a domain's commands of the chunk, retrying transient failures. When the database
+   * rejects a row's content or a statement fails deterministically (too large, cannot parse),
+   * splits them in halves (keeping order) until the records that cause it stand alone, then
+   * dead-letters them.
    * A permanent failure (missing table, no privilege) ends the process with the reason.
    */
-  private async writeIsolating(module: DomainModule, pending: Entry[], hooks: SliceHooks): Promise<void> {
+  private async writeIsolating(module: DomainModule, pending: Entry[], hooks: ChunkHooks): Promise<void> {
     try {
       const written = await retryForever(
         () =>
@@ -201,7 +209,7 @@ export class BatchProcessor {
     err: unknown,
     attempt: number,
     delayMs: number,
-    hooks: SliceHooks,
+    hooks: ChunkHooks,
   ): Promise<void> {
     const stack = errorStack(err); // a bug's stack; never a driver error's (it may quote the SQL)
     this.deps.logger.warn(
@@ -236,15 +244,15 @@ export class BatchProcessor {
 }
 
 /**
- * A statement fault that every record of a run hits on its own is not caused by the records
- * (a bug or a server setting): dead-lettering them all would divert the stream, so it ends the
- * process with the reason instead.
+ * A statement fault that every record of a domain's commands in the chunk hits on its own is not
+ * caused by the records (a bug or a server setting): dead-lettering them all would divert the
+ * stream, so it ends the process with the reason instead.
  */
-function assertNarrowed(module: DomainModule, run: readonly Entry[]): void {
-  if (run.length < 2 || !run.every((e) => e.refusal === 'statement_rejected')) return;
+function assertNarrowed(module: DomainModule, entries: readonly Entry[]): void {
+  if (entries.length < 2 || !entries.every((e) => e.refusal === 'statement_rejected')) return;
   throw new WorkerError(
     'STATEMENT_ALWAYS_FAILS',
-    `every one of ${run.length} ${module.name} records fails alone: ${(run[0] as Entry).letter?.error}`,
+    `every one of ${entries.length} ${module.name} records fails alone: ${(entries[0] as Entry).letter?.error}`,
     false,
   );
 }

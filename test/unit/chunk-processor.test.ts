@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { MikroORM } from '@mikro-orm/mysql';
 import pino from 'pino';
 import { WorkerError } from '../../src/errors';
-import { BatchProcessor } from '../../src/pipeline/batch-processor';
+import { ChunkProcessor } from '../../src/pipeline/chunk-processor';
 import type { DomainCommand, DomainModule, WriteOutcome } from '../../src/pipeline/domain-module';
 import { HandlerRegistry } from '../../src/pipeline/registry';
 import type { DeadLetter, SourceRecord } from '../../src/pipeline/source-record';
@@ -52,7 +52,7 @@ function records(sizes: readonly number[], extra: Record<string, unknown> = {}):
 }
 
 function processor(module: DomainModule<Probe>, publish: (letters: readonly DeadLetter[]) => Promise<void>) {
-  return new BatchProcessor({
+  return new ChunkProcessor({
     orm: { em: { fork: () => ({}) } } as unknown as MikroORM,
     registry: new HandlerRegistry([module as unknown as DomainModule]),
     deadLetters: { publish },
@@ -64,7 +64,7 @@ function processor(module: DomainModule<Probe>, publish: (letters: readonly Dead
 
 const hooks = { isStopping: () => false, heartbeat: async () => undefined };
 
-describe('BatchProcessor: statement faults are narrowed to the records that cause them', () => {
+describe('ChunkProcessor: statement faults are narrowed to the records that cause them', () => {
   it('splits a too-large statement until the oversized records stand alone; dead-letters only them', async () => {
     const written: string[] = [];
     const module = probeModule(async (commands) => {
@@ -113,7 +113,7 @@ describe('BatchProcessor: statement faults are narrowed to the records that caus
   });
 });
 
-describe('BatchProcessor: failures no retry can mend end the process; transient ones are retried', () => {
+describe('ChunkProcessor: failures no retry can mend end the process; transient ones are retried', () => {
   it('turns a permanent database fault (missing table) into a WorkerError that cannot retry', async () => {
     let attempts = 0;
     const module = probeModule(async () => {
