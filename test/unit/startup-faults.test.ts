@@ -84,7 +84,7 @@ describe('startupFault', () => {
     assert.equal(
       found?.message,
       'MySQL at db.internal:3306 refused the login of MYSQL_USER "analytics" (ER_ACCESS_DENIED_ERROR: ' +
-        "Access denied for user 'analytics'); fix MYSQL_USER / MYSQL_PASSWORD or the account on the server",
+        "Access denied for user 'analytics' (errno 1045, SQLSTATE 42000)); fix MYSQL_USER / MYSQL_PASSWORD or the account on the server",
     );
   });
 });
