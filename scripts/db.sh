@@ -14,6 +14,8 @@
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/service.sh
+source "${ROOT_DIR}/scripts/lib/service.sh"
 ENGINE="${1:-}"
 COMMAND="${2:-}"
 usage() {
@@ -46,8 +48,6 @@ die() {
   log "error: $*"
   exit 1
 }
-now_ms() { date +%s%3N; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 has_lib() { ldconfig -p 2>/dev/null | grep -qF "$1"; }
 
 apt_install() {
@@ -117,14 +117,6 @@ server_binary() {
   else
     command -v mariadbd 2>/dev/null || printf '%s' /usr/sbin/mariadbd
   fi
-}
-
-read_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid
-  pid="$(cat "${PID_FILE}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  printf '%s' "${pid}"
 }
 
 # True if the pid from the pid file is alive and is the server we started on this data dir.
@@ -222,32 +214,8 @@ start() {
 }
 
 stop() {
-  local pid
-  if ! pid="$(read_pid)"; then
-    log "not running (no pid file)"
-    return 0
-  fi
-  if ! is_running; then
-    log "not running (stale pid file for ${pid})"
-    rm -f "${PID_FILE}"
-    return 0
-  fi
-  log "stopping (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  local i
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "${pid}" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "${pid}" 2>/dev/null; then
-    log "still alive after 30s, sending SIGKILL"
-    kill -KILL "${pid}" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      kill -0 "${pid}" 2>/dev/null || break
-      sleep 0.1
-    done
-  fi
-  rm -f "${PID_FILE}" "${SOCKET}"
+  stop_server 30
+  rm -f "${SOCKET}"
   log "stopped"
 }
 

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/service.sh
+source "${ROOT_DIR}/scripts/lib/service.sh"
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 SLF4J_VERSION="1.7.36"
 CACHE_DIR="${ROOT_DIR}/.cache/kafka/${KAFKA_VERSION}"
@@ -42,7 +44,6 @@ JVM_OPTS=(-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupan
 log() { printf '[kafka] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-now_ms() { date +%s%3N; }
 
 fetch() {
   if [[ -f "${MARKER}" ]]; then
@@ -94,14 +95,6 @@ EOF
   log "fetched $(find "${LIB_DIR}" -name '*.jar' | wc -l) jars into ${LIB_DIR}"
 }
 
-read_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid
-  pid="$(cat "${PID_FILE}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  printf '%s' "${pid}"
-}
-
 # True if the pid from the pid file is alive and is the broker we started.
 is_running() {
   local pid
@@ -119,10 +112,6 @@ random_uuid() {
     [[ "${id}" == -* || "${id}" == AAAAAAAAAAAAAAAAAAAAA[AB] ]] || break
   done
   printf '%s' "${id}"
-}
-
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 write_config() {
@@ -228,32 +217,7 @@ start() {
 }
 
 stop() {
-  local pid
-  if ! pid="$(read_pid)"; then
-    log "not running (no pid file)"
-    return 0
-  fi
-  if ! is_running; then
-    log "not running (stale pid file for ${pid})"
-    rm -f "${PID_FILE}"
-    return 0
-  fi
-  log "stopping broker (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  local i
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "${pid}" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "${pid}" 2>/dev/null; then
-    log "still alive after 15s, sending SIGKILL"
-    kill -KILL "${pid}" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      kill -0 "${pid}" 2>/dev/null || break
-      sleep 0.1
-    done
-  fi
-  rm -f "${PID_FILE}"
+  stop_server 15
   log "stopped"
 }
 
