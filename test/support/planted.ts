@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
+import { secretPieces } from './secret-pieces';
 
 /** Secret and personal values a test plants in events, each unique to the run. */
 export interface Planted {
@@ -22,14 +23,7 @@ export function plantedValues(): Planted {
 
 /** Every 8-character piece of the planted values that occurs in text (empty: no leak). */
 export function leakedPieces(text: string, planted: Planted): string[] {
-  const found = new Set<string>();
-  for (const value of Object.values(planted) as string[]) {
-    for (let i = 0; i + 8 <= value.length; i++) {
-      const piece = value.slice(i, i + 8);
-      if (text.includes(piece)) found.add(piece);
-    }
-  }
-  return [...found];
+  return secretPieces(Object.values(planted)).filter((piece) => text.includes(piece));
 }
 
 /** The dlq.* headers of dead letters as one text (the original record's own headers are not ours). */
