@@ -7,12 +7,14 @@ import { resolve } from 'node:path';
 import { ConfigurationLoader } from '@mikro-orm/core';
 import type { Env } from './config-vars';
 
-// These only tell `npx mikro-orm` how to load this project's configuration file (the image sets two).
-const CLI_LOCATORS = new Set([
+// These only tell `npx mikro-orm` how to load this project's configuration file (the image sets
+// two); MikroORM itself sets MIKRO_ORM_COLORS in any process that configured it, and children inherit it.
+const HARMLESS = new Set([
   'MIKRO_ORM_CLI_CONFIG',
   'MIKRO_ORM_CLI_USE_TS_NODE',
   'MIKRO_ORM_CLI_TS_CONFIG_PATH',
   'MIKRO_ORM_CLI_ALWAYS_ALLOW_TS',
+  'MIKRO_ORM_COLORS',
 ]);
 
 /** A message naming the MIKRO_ORM_* variables that MikroORM would apply, or none. */
@@ -22,7 +24,7 @@ export function ormEnvProblems(env: Env): string[] {
   // the same file and parser): copied now, they are checked with the others.
   if (env === process.env) ConfigurationLoader.registerDotenv({});
   const names = Object.keys(env)
-    .filter((name) => name.startsWith('MIKRO_ORM_') && !CLI_LOCATORS.has(name))
+    .filter((name) => name.startsWith('MIKRO_ORM_') && !HARMLESS.has(name))
     .sort();
   if (names.length === 0) return [];
   return [
