@@ -198,8 +198,12 @@ describe('loadConfig: MikroORM variables (spec §6)', () => {
     assert.throws(() => loadConfig({ MIKRO_ORM_DEBUG: '' }), /MIKRO_ORM_DEBUG set/, 'MikroORM reads an empty one too');
   });
 
-  it('accepts the variables that only tell `npx mikro-orm` where its configuration file is', () => {
-    const env = { MIKRO_ORM_CLI_CONFIG: './dist/mikro-orm.config.js', MIKRO_ORM_CLI_USE_TS_NODE: 'false' };
+  it('accepts the variables that only tell `npx mikro-orm` where its configuration file is, and the colours', () => {
+    const env = {
+      MIKRO_ORM_CLI_CONFIG: './dist/mikro-orm.config.js',
+      MIKRO_ORM_CLI_USE_TS_NODE: 'false',
+      MIKRO_ORM_COLORS: 'true', // set by MikroORM itself in a process that configured it
+    };
     assert.equal(loadConfig(env).mysql.database, 'analytics');
     assert.equal(loadMysqlConfig(env).database, 'analytics');
   });
