@@ -17,6 +17,7 @@ import {
   text,
   type Env,
 } from './config-vars';
+import { ormEnvProblems } from './orm-env-guard';
 
 /** How the MySQL connection is secured; absent means plain TCP (the local default). */
 export interface MysqlTls {
@@ -213,7 +214,7 @@ function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): M
 
 /** Reads only the MySQL part (for the MikroORM CLI, which must not need Kafka settings). */
 export function loadMysqlConfig(env: Env = process.env): MysqlConfig {
-  const { values, problems } = parseEnv(mysqlShape, env, (v) => mysqlProblems(v, env));
+  const { values, problems } = parseEnv(mysqlShape, env, (v) => [...mysqlProblems(v, env), ...ormEnvProblems(env)]);
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(toMysql(values));
 }
@@ -223,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
   const { values: v, problems } = parseEnv(workerShape, env, (partial) => [
     ...mysqlProblems(partial, env),
     ...kafkaProblems(partial, env),
+    ...ormEnvProblems(env),
   ]);
   if (problems.length > 0) throw new ConfigError(problems);
   const tls = v.KAFKA_SSL ? pemFiles(v.KAFKA_SSL_CA_FILE, v.KAFKA_SSL_CERT_FILE, v.KAFKA_SSL_KEY_FILE) : null;

@@ -1,4 +1,4 @@
-import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 import { readTopicToEnd } from './topic-reader';
 
 /** Which dead letters to send back. */
@@ -25,8 +25,15 @@ const header = (headers: IHeaders | undefined, name: string): string | undefined
   return (Array.isArray(value) ? value[0] : value)?.toString();
 };
 
+/** The source record's timestamp (the dlq.timestamp header), or the letter's own when it has none. */
+const sourceTimestamp = (message: KafkaMessage): string => {
+  const original = header(message.headers, 'dlq.timestamp');
+  return original !== undefined && /^\d+$/.test(original) ? original : message.timestamp;
+};
+
 /**
- * Sends dead letters back to their source topic with their original key, value and headers.
+ * Sends dead letters back to their source topic with their original key, value, headers and
+ * timestamp (a delete without its own takes it: every redrive writes the same rows).
  * Each redriven letter's id (partition/offset in the dead-letter topic) is appended to the
  * ledger topic `<dlq>.redriven` after the send, so a later redrive skips it.
  */
@@ -58,7 +65,7 @@ export async function redriveDeadLetters(kafka: Kafka, options: RedriveOptions):
           await producer.send({
             topic: source,
             acks: -1,
-            messages: [{ key: message.key, value: message.value, headers }],
+            messages: [{ key: message.key, value: message.value, headers, timestamp: sourceTimestamp(message) }],
           });
           await producer.send({ topic: ledgerTopic, acks: -1, messages: [{ key: id, value: source }] });
         }

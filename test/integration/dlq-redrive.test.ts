@@ -3,10 +3,38 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { kafkaBrokers, projectRoot, uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
-import { createTopic, endOffsets, produce, readTopic, waitForCaughtUp } from '../support/test-kafka';
-import { userId, userUpsertEvent } from '../support/user-events';
+import { UserTableModel } from '../support/expected-table';
+import { createTopic, endOffsets, produce, readTopic, testKafka, waitForCaughtUp } from '../support/test-kafka';
+import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
 import { collectCleanups } from '../support/cleanups';
+
+/** `npm run dlq:redrive` for the test's topics (killed if it does not end in a wide bound). */
+function redriveCli(topic: string, dlqTopic: string, ...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/dlq-redrive.ts', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: dlqTopic },
+  });
+}
+
+/** Deletes every record of the topic, as retention does once they are old enough. */
+async function expireAll(topic: string): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.deleteTopicRecords({
+      topic,
+      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+    });
+    const after = await admin.fetchTopicOffsets(topic);
+    assert.ok(after.some((o) => o.high !== '0') && after.every((o) => o.low === o.high), 'the ledger is emptied');
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 describe('npm run dlq:redrive', () => {
   const cleanup = collectCleanups();
@@ -66,6 +94,46 @@ describe('npm run dlq:redrive', () => {
       6,
       'each letter sent back once',
     );
+    assert.equal((await worker.stop('SIGTERM')).code, 0);
+  });
+
+  it("keeps each record's original timestamp, and ends on a ledger that retention emptied", async () => {
+    const db = await TestDatabase.create('redrive_ts');
+    cleanup(() => db.drop());
+    await db.query('ALTER TABLE users MODIFY event_id VARCHAR(8) NULL'); // rejects a UUID event id
+    const topic = await createTopic('redrive-ts', 1);
+    const dlqTopic = `${topic}.dlq`;
+    const groupId = uniqueName('redrive-ts-group');
+    const created = userUpsertEvent('user.created', userId(7), { eventId: 'created' });
+    const deleted = userDeletedEvent(userId(7), null); // deleted_at comes from the record's timestamp
+    const deletedAt = String(Date.parse('2025-06-01T08:00:00.123Z'));
+    await produce(topic, [
+      { key: userId(7), value: created },
+      { key: userId(7), value: deleted, timestamp: deletedAt },
+    ]);
+    const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
+    cleanup(() => worker.stop('SIGKILL'));
+    await waitForCaughtUp(groupId, topic);
+    await readTopic(dlqTopic, 1);
+    assert.equal((await db.users())[0]?.deleted_at, null);
+
+    await db.query('ALTER TABLE users MODIFY event_id VARCHAR(36) NULL'); // the fix
+    const expected = new UserTableModel().applyRecords([{ value: created }, { value: deleted, timestamp: deletedAt }]);
+    const first = redriveCli(topic, dlqTopic);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /redriven: 1 \{"rejected_by_database":1\}; already redriven: 0/);
+    await waitFor('the redriven delete', async () => (await db.users())[0]?.deleted_at != null, 30_000);
+    await waitForCaughtUp(groupId, topic);
+    assert.deepEqual(await db.users(), expected.table());
+
+    // A week later the ledger has expired: the redrive must end, and sends the delete again.
+    await expireAll(`${dlqTopic}.redriven`);
+    const again = redriveCli(topic, dlqTopic);
+    assert.equal(again.status, 0, `${again.error ?? ''} ${again.stderr}`);
+    assert.match(again.stdout, /redriven: 1 \{"rejected_by_database":1\}; already redriven: 0/);
+    await waitFor('the delete sent again', async () => [...(await endOffsets(topic)).values()].join() === '4');
+    await waitForCaughtUp(groupId, topic);
+    assert.deepEqual(await db.users(), expected.table(), 'the same rows');
     assert.equal((await worker.stop('SIGTERM')).code, 0);
   });
 

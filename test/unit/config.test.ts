@@ -182,3 +182,29 @@ describe('loadConfig: TLS and SASL variables', () => {
     assert.ok(!found.join('\n').includes('secret-value'));
   });
 });
+
+describe('loadConfig: MikroORM variables (spec §6)', () => {
+  it("refuses MikroORM's own variables, naming each, in the worker's and the CLI's configuration", () => {
+    const env = { MIKRO_ORM_DB_NAME: 'other', MIKRO_ORM_DEBUG: 'true', MYSQL_DATABASE: 'analytics' };
+    for (const load of [loadConfig, loadMysqlConfig]) {
+      assert.throws(
+        () => load(env),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.problems.length === 1 &&
+          /^MIKRO_ORM_DB_NAME, MIKRO_ORM_DEBUG set .*: MikroORM would apply them/.test(err.problems[0] ?? ''),
+      );
+    }
+    assert.throws(() => loadConfig({ MIKRO_ORM_DEBUG: '' }), /MIKRO_ORM_DEBUG set/, 'MikroORM reads an empty one too');
+  });
+
+  it('accepts the variables that only tell `npx mikro-orm` where its configuration file is, and the colours', () => {
+    const env = {
+      MIKRO_ORM_CLI_CONFIG: './dist/mikro-orm.config.js',
+      MIKRO_ORM_CLI_USE_TS_NODE: 'false',
+      MIKRO_ORM_COLORS: 'true', // set by MikroORM itself in a process that configured it
+    };
+    assert.equal(loadConfig(env).mysql.database, 'analytics');
+    assert.equal(loadMysqlConfig(env).database, 'analytics');
+  });
+});
