@@ -34,8 +34,9 @@ export interface CpuProfile {
 interface Sample {
   at: number;
   worker: number;
-  database: number | null;
-  broker: number | null;
+  /** CPU seconds by pid (empty when no such process runs here). */
+  database: Map<number, number>;
+  broker: Map<number, number>;
   bench: number;
   busy: number;
   idle: number;
@@ -58,10 +59,9 @@ export class CpuMeter {
     const a = this.first;
     const b = sample(this.workerPid);
     const share = (seconds: number): CpuShare => ({ seconds, microsPerEvent: (seconds / events) * 1e6 });
-    const diff = (x: number | null, y: number | null): number | null => (x === null || y === null ? null : y - x);
     const worker = b.worker - a.worker;
-    const database = diff(a.database, b.database);
-    const broker = diff(a.broker, b.broker);
+    const database = grown(a.database, b.database);
+    const broker = grown(a.broker, b.broker);
     const bench = b.bench - a.bench;
     const busy = b.busy - a.busy;
     const pipeline = worker + (database ?? 0) + (broker ?? 0);
@@ -74,22 +74,36 @@ export class CpuMeter {
       broker: broker === null ? null : share(broker),
       bench: share(bench),
       other: share(Math.max(0, busy - pipeline - bench)),
-      idleSeconds: b.idle - a.idle,
+      // iowait, part of idle, may decrease between readings (proc(5)).
+      idleSeconds: Math.max(0, b.idle - a.idle),
       ceilingEventsPerSecond: pipeline > 0 ? (cores * events) / pipeline : 0,
     };
   }
 }
 
+/**
+ * The CPU a group of processes used between two samples, null when none ran. By pid: a process
+ * that started in between counts whole, one that ended counts nothing (its time is unreadable),
+ * so a server stopping mid-measurement cannot turn the sum negative.
+ */
+function grown(a: Map<number, number>, b: Map<number, number>): number | null {
+  if (a.size === 0 && b.size === 0) return null;
+  let seconds = 0;
+  for (const [pid, now] of b) seconds += Math.max(0, now - (a.get(pid) ?? 0));
+  return seconds;
+}
+
 function sample(workerPid: number): Sample {
-  let database: number | null = null;
-  let broker: number | null = null;
+  const database = new Map<number, number>();
+  const broker = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
     const comm = readOr(`/proc/${entry}/comm`).trim();
     if (comm === 'mariadbd' || comm === 'mysqld') {
-      database = (database ?? 0) + processSeconds(Number(entry));
+      database.set(pid, processSeconds(pid));
     } else if (comm === 'java' && readOr(`/proc/${entry}/cmdline`).includes('kafka.Kafka')) {
-      broker = (broker ?? 0) + processSeconds(Number(entry));
+      broker.set(pid, processSeconds(pid));
     }
   }
   const usage = process.cpuUsage();

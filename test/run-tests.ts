@@ -23,6 +23,19 @@ const ENGINES: readonly DbEngine[] = ['mysql', 'mariadb'];
 // The longest file (its tests run one after another) starts first, the others share the second slot.
 const START_FIRST = ['faults.test.ts'];
 
+/**
+ * Bounds that turn a hang into a failure. node 20's --test-timeout bounds each test FILE (its
+ * process), not each test (nodejs/node#57656); the run bound kills whatever the file bound
+ * cannot (a child that never exits). Sized for a loaded 2-core machine, several times the
+ * longest file's usual time.
+ */
+interface Bounds {
+  fileMs: number;
+  runMs: number;
+}
+const UNIT_BOUNDS: Bounds = { fileMs: 2 * 60_000, runMs: 10 * 60_000 };
+const INTEGRATION_BOUNDS: Bounds = { fileMs: 20 * 60_000, runMs: 60 * 60_000 };
+
 interface Options {
   unitOnly: boolean;
   engine: DbEngine | undefined;
@@ -75,24 +88,60 @@ function stopAll(): void {
   for (const stop of running.stops.splice(0).reverse()) stop();
 }
 
-/** Runs node's test runner on the files, streaming its output and keeping the closing counters. */
-function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; summary: RunSummary }> {
+/** Sends a signal to a detached child's whole process group (the test files and their workers). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-(child.pid as number), signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Runs node's test runner on the files, streaming its output and keeping the closing counters.
+ * A run that outlasts its bound is stopped (its whole process group) and reported as failed.
+ */
+function runTests(
+  files: string[],
+  env: NodeJS.ProcessEnv,
+  bounds: Bounds,
+): Promise<{ code: number; summary: RunSummary; timedOut: boolean }> {
   return new Promise((done) => {
     // Its own process group, so a signal can stop the test files and the workers they spawned.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter=spec',
+        '--test-concurrency=2',
+        `--test-timeout=${bounds.fileMs}`,
+        ...files,
+      ],
       { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true },
     );
     running.child = child;
     let tail = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    let timedOut = false;
+    let forced: NodeJS.Timeout | undefined;
+    const bound = setTimeout(() => {
+      timedOut = true;
+      process.stderr.write(`\nthe run exceeded its bound of ${bounds.runMs / 1000} s: stopping it\n`);
+      signalGroup(child, 'SIGTERM');
+      forced = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
+    }, bounds.runMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
       tail = (tail + chunk.toString()).slice(-20_000);
     });
     child.on('exit', (code, signal) => {
+      clearTimeout(bound);
+      clearTimeout(forced);
+      // Whatever a killed file left behind (workers in the group) goes with it.
+      if (timedOut) signalGroup(child, 'SIGKILL');
       running.child = undefined;
-      done({ code: code ?? (signal ? 1 : 0), summary: parseSummary(tail) });
+      done({ code: timedOut ? 1 : (code ?? (signal ? 1 : 0)), summary: parseSummary(tail), timedOut });
     });
   });
 }
@@ -107,16 +156,17 @@ async function main(): Promise<number> {
     TEST_TMP_DIR: runDir,
     ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
   };
-  const results: Array<{ label: string; code: number; seconds: number; summary: RunSummary }> = [];
-  const run = async (label: string, files: string[], env: NodeJS.ProcessEnv): Promise<void> => {
+  const results: Array<{ label: string; code: number; seconds: number; summary: RunSummary; note?: string }> = [];
+  const run = async (label: string, files: string[], env: NodeJS.ProcessEnv, bounds: Bounds): Promise<void> => {
     process.stdout.write(`\n==> ${label}\n`);
     const t0 = Date.now();
-    const { code, summary } = await runTests(files, env);
-    results.push({ label, code, seconds: Math.round((Date.now() - t0) / 1000), summary });
+    const { code, summary, timedOut } = await runTests(files, env, bounds);
+    const note = timedOut ? `stopped after the run bound of ${bounds.runMs / 1000} s` : undefined;
+    results.push({ label, code, seconds: Math.round((Date.now() - t0) / 1000), summary, note });
   };
 
   try {
-    await run('unit tests', testFiles('test/unit'), base);
+    await run('unit tests', testFiles('test/unit'), base, UNIT_BOUNDS);
     if (!options.unitOnly) {
       const env = { ...base };
       if (!env.KAFKA_BROKERS) {
@@ -127,10 +177,12 @@ async function main(): Promise<number> {
       const integration = testFiles('test/integration');
       if (env.MYSQL_HOST) {
         const engine = options.engine ?? (await detectEngine(env).catch(() => 'mariadb' as const));
-        await run(`integration tests on ${engine} at ${env.MYSQL_HOST}:${env.MYSQL_PORT ?? 3306}`, integration, {
-          ...env,
-          TEST_DB_ENGINE: engine,
-        });
+        await run(
+          `integration tests on ${engine} at ${env.MYSQL_HOST}:${env.MYSQL_PORT ?? 3306}`,
+          integration,
+          { ...env, TEST_DB_ENGINE: engine },
+          INTEGRATION_BOUNDS,
+        );
       } else {
         for (const engine of options.engine ? [options.engine] : ENGINES) {
           let db: LocalService | undefined;
@@ -141,10 +193,12 @@ async function main(): Promise<number> {
             results.push({ label: `integration tests on ${engine}`, code: 1, seconds: 0, summary: {} });
             continue;
           }
-          await run(`integration tests on ${engine} (127.0.0.1:${db.env.MYSQL_PORT})`, integration, {
-            ...env,
-            ...db.env,
-          });
+          await run(
+            `integration tests on ${engine} (127.0.0.1:${db.env.MYSQL_PORT})`,
+            integration,
+            { ...env, ...db.env },
+            INTEGRATION_BOUNDS,
+          );
           db.stop();
           running.stops.splice(running.stops.indexOf(db.stop), 1);
         }
@@ -159,7 +213,7 @@ async function main(): Promise<number> {
     const s = r.summary;
     process.stdout.write(
       `${r.code === 0 ? 'ok    ' : 'FAILED'} ${r.label}: pass ${s.pass ?? '?'}, fail ${s.fail ?? '?'}, ` +
-        `${r.seconds}s${r.code === 0 ? '' : ` (exit ${r.code})`}\n`,
+        `${r.seconds}s${r.code === 0 ? '' : ` (exit ${r.code})`}${r.note ? `, ${r.note}` : ''}\n`,
     );
   }
   process.stdout.write(formatSummary(totalSummary(results.map((r) => r.summary))));
@@ -177,14 +231,7 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   if (!child?.pid) finish();
-  const pgid = -(child?.pid as number);
-  const kill = (s: NodeJS.Signals): void => {
-    try {
-      process.kill(pgid, s);
-    } catch {
-      // already gone
-    }
-  };
+  const kill = (s: NodeJS.Signals): void => signalGroup(child as ChildProcess, s);
   kill('SIGTERM');
   const forced = setTimeout(() => kill('SIGKILL'), 5000);
   child?.once('exit', () => {

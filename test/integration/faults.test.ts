@@ -6,7 +6,7 @@ import { PrivateBroker } from '../support/private-broker';
 import { uniqueName, waitFor } from '../support/services';
 import { TcpProxy } from '../support/tcp-proxy';
 import { TestDatabase } from '../support/test-database';
-import { committedOffsets, createTopic, endOffsets, produce, TestKafka, waitForCaughtUp } from '../support/test-kafka';
+import { committedOffsets, createTopic, produce, recordCount, TestKafka, waitForCaughtUp } from '../support/test-kafka';
 import { WorkerProcess, type WorkerSettings } from '../support/worker-process';
 import { collectCleanups } from '../support/cleanups';
 
@@ -42,13 +42,9 @@ async function rowCount(db: TestDatabase): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** The dead-letter topic holds nothing (or does not exist); a failure to read it fails the test. */
 async function assertDlqEmpty(dlqTopic: string): Promise<void> {
-  const ends = await endOffsets(dlqTopic).catch(() => new Map<number, string>());
-  assert.equal(
-    [...ends.values()].reduce((n, o) => n + Number(o), 0),
-    0,
-    'no dead letters',
-  );
+  assert.equal(await recordCount(dlqTopic), 0, 'no dead letters');
 }
 
 describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
@@ -67,21 +63,23 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     cleanup(() => worker.stop('SIGKILL'));
 
     await waitForRows(s.db, 200, worker);
+    const cutAt = worker.mark();
     await proxy.cut();
-    await new Promise((r) => setTimeout(r, 1500)); // let chunks in flight fail
-    const rowsAtCut = await rowCount(s.db);
+    // One partition at a time: once its chunk has failed, nothing more is written or committed.
+    await worker.waitForLog(/write failed; retrying/, 30_000, { after: cutAt });
+    const tableAtCut = await s.db.users();
     const committedAtCut = await committedOffsets(s.settings.groupId, s.topic);
-    await new Promise((r) => setTimeout(r, 10_000));
+    await new Promise((r) => setTimeout(r, 10_000)); // the outage under test: over 10 s
     assert.deepEqual(
       await committedOffsets(s.settings.groupId, s.topic),
       committedAtCut,
       'nothing committed while down',
     );
-    assert.equal(await rowCount(s.db), rowsAtCut);
-    const retries = worker.messages(/failed; retrying/).length;
+    assert.deepEqual(await s.db.users(), tableAtCut, 'nothing written while down');
+    const retries = worker.messages(/failed; retrying/, cutAt).length;
     assert.ok(retries > 0, 'the worker retried');
     assert.ok(retries < 100, `backoff, not spinning (${retries} retries in 10 s)`);
-    assert.ok(rowsAtCut < s.expected.length, 'the outage happened mid-stream');
+    assert.ok(tableAtCut.length < s.expected.length, 'the outage happened mid-stream');
 
     await proxy.restore();
     await waitForCaughtUp(s.settings.groupId, s.topic, 120_000);
@@ -141,8 +139,10 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     await waitForRows(s.db, 2000, worker);
     const started = Date.now();
     const exit = await worker.stop('SIGTERM');
+    // Exit 0 is the worker's own proof that it met SHUTDOWN_TIMEOUT_MS (it exits 1 when it does
+    // not); the margin here is npm's exit after the worker's, on a loaded machine.
     assert.equal(exit.code, 0, worker.stderr);
-    assert.ok(Date.now() - started < 10_000, `stopped in ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000 + 5000, `stopped in ${Date.now() - started} ms`);
     assert.ok((await rowCount(s.db)) < s.expected.length, 'stopped mid-stream');
     assert.ok(worker.messages(/^stopped$/).length === 1);
 
@@ -165,7 +165,8 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
       topic,
       groupId: uniqueName('termdown-group'),
       dlqTopic: `${topic}.dlq`,
-      env: { LOG_LEVEL: 'info' },
+      // Far above the bound asserted below: a prompt stop, not one the shutdown timer forced.
+      env: { LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '30000' },
     };
     const worker = WorkerProcess.start(settings);
     cleanup(() => worker.stop('SIGKILL'));
@@ -177,12 +178,13 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
     const started = Date.now();
     const exit = await worker.stop('SIGTERM');
     assert.equal(exit.code, 0, worker.stderr);
-    assert.ok(Date.now() - started < 5000, `stopped in ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `stopped in ${Date.now() - started} ms`);
     const committed = await committedOffsets(settings.groupId, topic);
     assert.ok(
       [...committed.values()].every((o) => o === '-1'),
       `nothing committed: ${[...committed.values()]}`,
     );
+    assert.deepEqual(await db.users(), [], 'nothing written');
 
     await proxy.restore();
     const impatient = WorkerProcess.start(settings);
@@ -222,8 +224,14 @@ describe('faults: nothing lost, nothing stuck (spec §5, §8)', () => {
       const worker = WorkerProcess.start(settings);
       cleanup(() => worker.stop('SIGKILL'));
       await waitForRows(db, 300, worker);
+      const stoppedAt = worker.mark();
       broker.stop();
-      await new Promise((r) => setTimeout(r, 3000));
+      // Restarted once the worker has noticed the broker is gone (kafkajs reports it).
+      await waitFor(
+        'the worker to notice the broker is gone',
+        () => worker.logs.slice(stoppedAt).some((l) => l.component === 'kafkajs'),
+        60_000,
+      );
       broker.restart();
       await own.waitForCaughtUp(settings.groupId, topic, 180_000);
       assert.deepEqual(await db.users(), expected);

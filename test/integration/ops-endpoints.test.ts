@@ -7,16 +7,21 @@ import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
 import { collectCleanups } from '../support/cleanups';
+import { UserTableModel } from '../support/expected-table';
 
 async function get(port: number, path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text() };
 }
 
-/** The value of one sample in Prometheus text format, 0 when absent. */
+/** The value of one sample in Prometheus text format; a missing sample fails the test. */
 function sample(metrics: string, name: string, labels = ''): number {
-  const line = metrics.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
-  return line ? Number(line.split(' ').pop()) : 0;
+  const series = `${name}${labels ? `{${labels}}` : ''}`;
+  const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+  assert.ok(line, `the metric ${series} is exported`);
+  const value = Number(line.slice(series.length + 1));
+  assert.ok(!Number.isNaN(value), `a number for ${series}: ${line}`);
+  return value;
 }
 
 describe('health and metrics endpoints', () => {
@@ -51,11 +56,14 @@ describe('health and metrics endpoints', () => {
       },
     });
 
-    await produce(topic, [
+    const valid = [
       { key: userId(1), value: userUpsertEvent('user.created', userId(1)) },
       { key: userId(2), value: userUpsertEvent('user.created', userId(2)) },
       { key: userId(1), value: userUpsertEvent('user.updated', userId(1), { version: 2 }) },
       { key: userId(1), value: userUpsertEvent('user.updated', userId(1), { version: 1 }) },
+    ];
+    await produce(topic, [
+      ...valid,
       { key: 'bad', value: userUpsertEvent('user.created', 'not-an-id') },
       { key: 'gone', value: null },
     ]);
@@ -73,7 +81,8 @@ describe('health and metrics endpoints', () => {
     assert.equal(sample(metrics, 'worker_database_up'), 1);
 
     await proxy.cut();
-    await produce(topic, [{ key: userId(3), value: userUpsertEvent('user.created', userId(3)) }]);
+    const late = { key: userId(3), value: userUpsertEvent('user.created', userId(3)) };
+    await produce(topic, [late]);
     // The reachability probe and the failing write notice the outage independently; wait for both.
     let down = { status: 0, checks: {} as Record<string, boolean> };
     await waitFor(
@@ -95,7 +104,7 @@ describe('health and metrics endpoints', () => {
     await proxy.restore();
     await waitFor('ready again', async () => (await get(port, '/readyz')).status === 200, 60_000);
     await waitForCaughtUp(groupId, topic);
-    assert.equal((await db.users()).length, 3);
+    assert.deepEqual(await db.users(), new UserTableModel().applyEvents([...valid, late].map((e) => e.value)).table());
     assert.equal((await worker.stop('SIGTERM')).code, 0);
   });
 });

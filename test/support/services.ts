@@ -43,7 +43,11 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 
-/** Polls until check() returns a value other than undefined/false, or fails with the last state. */
+/**
+ * Polls until check() returns a value other than undefined/false, or fails with the last state.
+ * The deadline holds even when a check never settles (a promise that never resolves, a hung
+ * query): each check is raced against the time left.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
@@ -54,16 +58,29 @@ export async function waitFor<T>(
   let lastError: unknown;
   for (;;) {
     try {
-      const value = await check();
+      const value = await beforeDeadline(check, deadline);
       if (value !== undefined && value !== false) return value;
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) {
+    if (Date.now() >= deadline) {
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
       );
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+/** Runs check(), rejecting when the deadline passes first (the check itself is left to settle). */
+async function beforeDeadline<T>(check: () => Promise<T> | T, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the check did not settle in time')), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(check), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -85,6 +85,23 @@ export class TestKafka {
     }
   }
 
+  /**
+   * How many records were ever written to a topic: the sum of its end offsets, 0 when the broker lists no such
+   * topic (a dead-letter topic is created by its first letter). Any failure to read propagates:
+   * an error is never taken for "nothing there".
+   */
+  async recordCount(topic: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      if (!(await admin.listTopics()).includes(topic)) return 0;
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((n, o) => n + Number(o.high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** The group's committed offsets per partition (-1 when none). */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
     const admin = this.kafka.admin();
@@ -146,6 +163,8 @@ export const produce = (topic: string, messages: readonly TestMessage[]): Promis
   shared.produce(topic, messages);
 /** High watermarks on the shared broker. */
 export const endOffsets = (topic: string): Promise<Map<number, string>> => shared.endOffsets(topic);
+/** How many records were ever written to a topic on the shared broker (0 when there is no such topic). */
+export const recordCount = (topic: string): Promise<number> => shared.recordCount(topic);
 /** Committed offsets on the shared broker. */
 export const committedOffsets = (groupId: string, topic: string): Promise<Map<number, string>> =>
   shared.committedOffsets(groupId, topic);

@@ -102,16 +102,24 @@ export class WorkerProcess {
     }
   }
 
-  /** Log lines whose msg matches. */
-  messages(pattern: RegExp): LogLine[] {
-    return this.logs.filter((l) => typeof l.msg === 'string' && pattern.test(l.msg));
+  /** Log lines whose msg matches (from the line numbered `after` on, as mark() returned it). */
+  messages(pattern: RegExp, after = 0): LogLine[] {
+    return this.logs.slice(after).filter((l) => typeof l.msg === 'string' && pattern.test(l.msg));
   }
 
-  /** Waits for a log line whose msg matches; fails at once, with the output, if the worker exits. */
-  async waitForLog(pattern: RegExp, timeoutMs = 30_000): Promise<LogLine> {
+  /** The position of the next log line: pass it as `after` to wait for a line logged from now on. */
+  mark(): number {
+    return this.logs.length;
+  }
+
+  /**
+   * Waits for a log line whose msg matches (the first one ever, or the first one at or after
+   * `options.after`, a mark()); fails at once, with the output, if the worker exits.
+   */
+  async waitForLog(pattern: RegExp, timeoutMs = 30_000, options: { after?: number } = {}): Promise<LogLine> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const line = this.messages(pattern)[0];
+      const line = this.messages(pattern, options.after)[0];
       if (line) return line;
       this.assertRunning();
       if (Date.now() > deadline) {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { MikroORM } from '@mikro-orm/mysql';
 import pino from 'pino';
 import { WorkerError } from '../../src/errors';
-import { ChunkProcessor } from '../../src/pipeline/chunk-processor';
+import { ChunkProcessor, type ChunkHooks } from '../../src/pipeline/chunk-processor';
 import type { DomainCommand, DomainModule, WriteOutcome } from '../../src/pipeline/domain-module';
 import { HandlerRegistry } from '../../src/pipeline/registry';
 import type { DeadLetter, SourceRecord } from '../../src/pipeline/source-record';
@@ -62,7 +62,23 @@ function processor(module: DomainModule<Probe>, publish: (letters: readonly Dead
   });
 }
 
-const hooks = { isStopping: () => false, heartbeat: async () => undefined };
+/**
+ * The consumer's hooks with a retry budget: past `maxRetries` retries (each heartbeats) the chunk
+ * is told to stop, so a fault the code wrongly retries fails the test instead of hanging it.
+ */
+function boundedHooks(maxRetries = 20): ChunkHooks {
+  let retries = 0;
+  return { isStopping: () => retries > maxRetries, heartbeat: async () => void retries++ };
+}
+
+/**
+ * A double for a call that must not happen. It records the call and returns normally: an
+ * assertion thrown inside would be retried by the processor's retry loop (forever), not reported.
+ */
+function forbidden<A extends unknown[], R>(returns: (...args: A) => R): { fn: (...args: A) => R; calls: A[] } {
+  const calls: A[] = [];
+  return { fn: (...args: A) => (calls.push(args), returns(...args)), calls };
+}
 
 describe('ChunkProcessor: statement faults are narrowed to the records that cause them', () => {
   it('splits a too-large statement until the oversized records stand alone; dead-letters only them', async () => {
@@ -75,7 +91,10 @@ describe('ChunkProcessor: statement faults are narrowed to the records that caus
     });
     const letters: DeadLetter[] = [];
     const sizes = [3, 3, 11, 3, 3, 3, 12, 3];
-    const outcomes = await processor(module, async (l) => void letters.push(...l)).process(records(sizes), hooks);
+    const outcomes = await processor(module, async (l) => void letters.push(...l)).process(
+      records(sizes),
+      boundedHooks(),
+    );
 
     assert.deepEqual(
       outcomes,
@@ -106,7 +125,7 @@ describe('ChunkProcessor: statement faults are narrowed to the records that caus
     });
     let published = 0;
     await assert.rejects(
-      processor(module, async () => void published++).process(records([1, 1, 1]), hooks),
+      processor(module, async () => void published++).process(records([1, 1, 1]), boundedHooks()),
       (err: unknown) => err instanceof WorkerError && err.code === 'STATEMENT_ALWAYS_FAILS' && !err.canRetry,
     );
     assert.equal(published, 0, 'nothing dead-lettered');
@@ -126,7 +145,7 @@ describe('ChunkProcessor: failures no retry can mend end the process; transient 
       });
     });
     await assert.rejects(
-      processor(module, async () => undefined).process(records([1, 1]), hooks),
+      processor(module, async () => undefined).process(records([1, 1]), boundedHooks()),
       (err: unknown) =>
         err instanceof WorkerError &&
         err.code === 'DATABASE_REFUSED' &&
@@ -143,7 +162,9 @@ describe('ChunkProcessor: failures no retry can mend end the process; transient 
         throw Object.assign(new Error('insert … - read ECONNRESET'), { code: 'ECONNRESET', errno: -104, fatal: true });
       return commands.map(() => 'applied');
     });
-    const outcomes = await processor(module, async () => assert.fail('no dead letter')).process(records([1, 1]), hooks);
+    const publish = forbidden(async (_letters: readonly DeadLetter[]) => undefined);
+    const outcomes = await processor(module, publish.fn).process(records([1, 1]), boundedHooks());
+    assert.deepEqual(publish.calls, [], 'no dead letter');
     assert.deepEqual(outcomes, ['applied', 'applied']);
     assert.equal(attempts, 4);
   });
@@ -162,21 +183,31 @@ describe('ChunkProcessor: failures no retry can mend end the process; transient 
       processor(module, async () => {
         publishes++;
         throw new WorkerError('DEAD_LETTER_REFUSED', 'MESSAGE_TOO_LARGE', false);
-      }).process(records([1]), hooks),
+      }).process(records([1]), boundedHooks()),
       (err: unknown) => err instanceof WorkerError && err.code === 'DEAD_LETTER_REFUSED',
     );
     assert.equal(publishes, 1, 'not retried');
   });
 
   it('retries a mapper bug (with its cause) instead of dead-lettering it as invalid_event', async () => {
-    const module = probeModule(async () => assert.fail('nothing written'));
-    await assert.rejects(
-      processor(module, async () => assert.fail('no dead letter')).process(records([1], { bug: true }), hooks),
-      (err: unknown) =>
-        err instanceof WorkerError &&
+    const write = forbidden(async (commands: readonly Probe[]) => commands.map((): WriteOutcome => 'applied'));
+    const publish = forbidden(async (_letters: readonly DeadLetter[]) => undefined);
+    const outcome = await processor(probeModule(write.fn), publish.fn)
+      .process(records([1], { bug: true }), boundedHooks())
+      .then(
+        (outcomes) => ({ outcomes }),
+        (err: unknown) => ({ err }),
+      );
+    assert.deepEqual(publish.calls, [], 'no dead letter');
+    assert.deepEqual(write.calls, [], 'nothing written');
+    assert.ok('err' in outcome, `the chunk fails, not ${JSON.stringify(outcome)}`);
+    const { err } = outcome;
+    assert.ok(
+      err instanceof WorkerError &&
         err.code === 'UNEXPECTED_MAPPING_ERROR' &&
         err.canRetry &&
         err.cause instanceof TypeError,
+      String(err),
     );
   });
 });
