@@ -114,7 +114,8 @@ describe('column limits, ids and the INT range, at the edge (spec §2, §5)', ()
       upsert(3, { timestamp: '2025-01-01T00:00:00Z' }),
     ];
     const messages: TestMessage[] = [
-      ...valid.map((value) => ({ key: String(value['entity_id']), value })),
+      // Spec §1: the key is not relied on (another text, or none).
+      ...valid.map((value, i) => ({ key: [String(value['entity_id']), 'not-the-id', null][i], value })),
       ...bad.map(([, value], i) => ({ key: `bad-${i}`, value })),
     ];
     const db = await TestDatabase.create('limits');
@@ -124,7 +125,13 @@ describe('column limits, ids and the INT range, at the edge (spec §2, §5)', ()
     const groupId = uniqueName('limits-group');
     await produce(topic, messages);
 
-    const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic });
+    const worker = WorkerProcess.start({
+      mysql: db.config,
+      topic,
+      groupId,
+      dlqTopic,
+      env: { EVENT_LOG_LEVEL: 'debug' },
+    });
     cleanup(() => worker.stop('SIGKILL'));
     await waitForCaughtUp(groupId, topic);
 
@@ -137,6 +144,12 @@ describe('column limits, ids and the INT range, at the edge (spec §2, §5)', ()
       assert.equal(headerText(letter, 'dlq.reason'), reason, name);
       assert.match(headerText(letter, 'dlq.error') ?? '', error, name);
     }
+    // Spec §7: the documented setting moves the per-event lines to debug.
+    assert.deepEqual(
+      worker.messages(/^\[USER_CREATED\] /).map((l) => l.level),
+      ['debug', 'debug', 'debug'],
+      'EVENT_LOG_LEVEL=debug',
+    );
     assert.equal((await worker.stop('SIGTERM')).code, 0);
   });
 });
