@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectCleanups } from '../support/cleanups';
 import { UserTableModel } from '../support/expected-table';
-import { uniqueName } from '../support/services';
+import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, headerText, produce, readTopic, waitForCaughtUp, type TestMessage } from '../support/test-kafka';
 import { userDeletedEvent, userId, userUpsertEvent, type UserEventFields } from '../support/user-events';
@@ -145,6 +145,7 @@ describe('column limits, ids and the INT range, at the edge (spec §2, §5)', ()
       assert.match(headerText(letter, 'dlq.error') ?? '', error, name);
     }
     // Spec §7: the documented setting moves the per-event lines to debug.
+    await waitFor('the event lines', () => worker.messages(/^\[USER_CREATED\] /).length >= valid.length, 10_000);
     assert.deepEqual(
       worker.messages(/^\[USER_CREATED\] /).map((l) => l.level),
       ['debug', 'debug', 'debug'],

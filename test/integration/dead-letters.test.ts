@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { uniqueName } from '../support/services';
+import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, headerText, produce, readTopic, waitForCaughtUp, type TestMessage } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
@@ -111,6 +111,7 @@ describe('bad input: a clear record, nothing lost (spec §5)', () => {
     const letters = await readTopic(dlqTopic, all.length);
     const sources = new Map((await readPositions(topic, messages.length)).map((p) => [p.key, p]));
     assert.equal(letters.length, all.length, 'one dead letter per poison message, none for the tombstone');
+    await waitFor('a warn line per dead letter', () => worker.messages(/^dead-lettered$/).length >= all.length, 10_000);
     for (const [i, [name, value, reason, error]] of all.entries()) {
       const letter = letters.find((l) => l.key?.toString() === `poison-${i}`);
       assert.ok(letter, `${name} reached the dead-letter topic`);
@@ -173,7 +174,7 @@ describe('bad input: a clear record, nothing lost (spec §5)', () => {
     assert.ok(!headerText(letter!, 'dlq.error')?.includes('example.com'), 'no row values in the error');
     assert.equal(letter?.key?.toString(), userId(18));
     // Spec §7: the error line names the record by topic, partition, offset and user id, not by its values.
-    const line = worker.messages(/^dead-lettered$/)[0];
+    const line = await worker.waitForLog(/^dead-lettered$/);
     assert.deepEqual(
       { level: line?.level, topic: line?.topic, partition: line?.partition, offset: line?.offset },
       { level: 'warn', topic, partition: 0, offset: '17' },

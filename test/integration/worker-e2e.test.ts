@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fetchMetrics, metricSample } from '../support/contract-records';
 import { UserTableModel } from '../support/expected-table';
-import { uniqueName } from '../support/services';
+import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-events';
@@ -170,6 +170,8 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     assert.deepEqual([count('stale', 'user.deleted'), count('missing')], [1, 1], 'the stream has both kinds');
 
     // §3: stale events are logged at debug, and at no other level; applied ones alone at info.
+    // Lines are logged before the commit, but the pipe from the worker may lag behind it.
+    await waitFor('a line per stale event', () => worker.messages(/^stale /).length >= count('stale'), 10_000);
     const staleLines = worker.messages(/^stale /);
     assert.equal(staleLines.length, count('stale'), 'one line per stale event');
     assert.deepEqual([...new Set(staleLines.map((l) => l.level))], ['debug'], 'stale events logged at debug');
@@ -194,8 +196,9 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
       '/metrics counts deletes of unknown users and stale deletes',
     );
     assert.equal((await worker.stop('SIGTERM')).code, 0);
+    const stopped = await waitFor('the stopped line', () => worker.messages(/^stopped$/)[0], 10_000);
     assert.deepEqual(
-      worker.messages(/^stopped$/)[0]?.counts,
+      stopped.counts,
       { applied: count('applied'), stale: count('stale'), missing: count('missing'), tombstone: 0, dead_lettered: 0 },
       'the stopped line gives the counts',
     );
