@@ -228,7 +228,9 @@ export class ChunkProcessor {
     if (outcome === 'tombstone') {
       log.debug(where, 'tombstone skipped');
     } else if (outcome === 'dead_lettered') {
-      log.warn({ ...where, reason: letter?.reason, error: letter?.error }, 'dead-lettered');
+      // Names the record (spec §7): topic, partition, offset and, once the event was read, its entity (the user).
+      const source = { topic: record.topic, ...where, ...(command && { entity_id: command.entityId }) };
+      log.warn({ ...source, reason: letter?.reason, error: letter?.error }, 'dead-lettered');
     } else if (command) {
       const fields = { ...where, event_id: command.eventId };
       if (outcome === 'applied') {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { uniqueName } from '../support/services';
+import { fetchMetrics, metricSample } from '../support/contract-records';
+import { UserTableModel } from '../support/expected-table';
+import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-events';
-import { WorkerProcess } from '../support/worker-process';
+import { WorkerProcess, type LogLine } from '../support/worker-process';
 import { collectCleanups } from '../support/cleanups';
 
 /** One worker run against its own topic, group and database. */
@@ -12,6 +14,15 @@ async function setup(prefix: string, partitions = 1) {
   const db = await TestDatabase.create(prefix);
   const topic = await createTopic(prefix, partitions);
   return { db, topic, dlqTopic: `${topic}.dlq`, groupId: uniqueName(`${prefix}-group`) };
+}
+
+/** Spec §7: the applied event's line is at info, with event_id, partition and offset as fields. */
+function assertEventLine(line: LogLine, event: Record<string, unknown>, offset: string): void {
+  assert.deepEqual(
+    { level: line.level, event_id: line.event_id, partition: line.partition, offset: line.offset },
+    { level: 'info', event_id: event['event_id'], partition: 0, offset },
+    String(line.msg),
+  );
 }
 
 describe('worker end to end (real Kafka, real MariaDB, worker as its own process)', () => {
@@ -47,11 +58,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
       event_id: created.event_id,
       event_timestamp: '2025-01-15 10:30:00.000000',
     });
-    const line = await worker.waitForLog(new RegExp(`^\\[USER_CREATED\\] ${id}$`));
-    assert.equal(line.level, 'info');
-    assert.equal(line.event_id, created.event_id);
-    assert.equal(line.partition, 0);
-    assert.equal(line.offset, '0');
+    assertEventLine(await worker.waitForLog(new RegExp(`^\\[USER_CREATED\\] ${id}$`)), created, '0');
 
     const updated = userUpsertEvent('user.updated', id, {
       email: 'analytics-test@example.com',
@@ -70,7 +77,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     assert.equal(rows[0]?.version, 2);
     assert.equal(rows[0]?.created_at, '2025-01-15 10:30:00.000000', 'created_at preserved');
     assert.equal(rows[0]?.event_timestamp, '2025-01-15 10:45:00.123456');
-    await worker.waitForLog(new RegExp(`^\\[USER_UPDATED\\] ${id}$`));
+    assertEventLine(await worker.waitForLog(new RegExp(`^\\[USER_UPDATED\\] ${id}$`)), updated, '1');
 
     const deleted = userDeletedEvent(id, '2025-01-15T11:00:00.000042Z');
     await produce(topic, [{ key: id, value: deleted }]);
@@ -80,7 +87,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     assert.equal(rows[0]?.deleted_at, '2025-01-15 11:00:00.000042');
     assert.equal(rows[0]?.event_id, deleted.event_id);
     assert.equal(rows[0]?.display_name, 'Updated Name');
-    await worker.waitForLog(new RegExp(`^\\[USER_DELETED\\] ${id}$`));
+    assertEventLine(await worker.waitForLog(new RegExp(`^\\[USER_DELETED\\] ${id}$`)), deleted, '2');
 
     assert.ok(!worker.stdout.includes('password_hash') && !worker.stdout.includes('SECRETHASH'), 'no secret in logs');
     assert.ok(!worker.stdout.includes('analytics123'), 'no MySQL password in logs');
@@ -91,7 +98,7 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
   it('survives replays, late and stale events, restores and deletes of unknown users', async () => {
     const { db, topic, dlqTopic, groupId } = await setup('replay', 4);
     cleanup(() => db.drop());
-    const ev = [];
+    const ev: Array<{ key: string; value: Record<string, unknown> }> = [];
     for (let n = 1; n <= 30; n++) {
       const id = userId(n);
       ev.push({ key: id, value: userUpsertEvent('user.created', id, { timestamp: '2025-02-01T00:00:00Z' }) });
@@ -153,8 +160,48 @@ describe('worker end to end (real Kafka, real MariaDB, worker as its own process
     assert.equal(byId.get(staleDelete)?.deleted_at, null, 'an old delete does not delete');
     await worker.waitForLog(new RegExp(`unknown ${unknown}`));
     assert.equal(worker.messages(new RegExp(`unknown ${unknown}`))[0]?.level, 'warn');
-    assert.ok(worker.messages(/^stale /).length >= 3, 'stale events logged at debug');
+
+    // What the contract says each record did, and the whole table it leaves.
+    const model = new UserTableModel();
+    const outcomes = ev.map((e) => model.apply(e.value));
+    assert.deepEqual(table, model.table(), 'the whole table');
+    const count = (outcome: string, type?: string): number =>
+      outcomes.filter((o, i) => o === outcome && (!type || ev[i]?.value['event_type'] === type)).length;
+    assert.deepEqual([count('stale', 'user.deleted'), count('missing')], [1, 1], 'the stream has both kinds');
+
+    // §3: stale events are logged at debug, and at no other level; applied ones alone at info.
+    // Lines are logged before the commit, but the pipe from the worker may lag behind it.
+    await waitFor('a line per stale event', () => worker.messages(/^stale /).length >= count('stale'), 10_000);
+    const staleLines = worker.messages(/^stale /);
+    assert.equal(staleLines.length, count('stale'), 'one line per stale event');
+    assert.deepEqual([...new Set(staleLines.map((l) => l.level))], ['debug'], 'stale events logged at debug');
+    const appliedIds = new Set(ev.filter((_, i) => outcomes[i] === 'applied').map((e) => e.value['event_id']));
+    const staleOnly = ev.filter((e, i) => outcomes[i] === 'stale' && !appliedIds.has(e.value['event_id']));
+    const info = worker.logs.filter((l) => l.level === 'info');
+    assert.deepEqual(
+      info.filter((l) => staleOnly.some((e) => e.value['event_id'] === l.event_id)),
+      [],
+      'no info line for a stale event',
+    );
+    assert.equal(info.filter((l) => /^\[USER_/.test(String(l.msg))).length, count('applied'), 'info: applied only');
+
+    // §3 and §9: deletes of unknown users and stale deletes are counted.
+    const port = Number((await worker.waitForLog(/^http server listening/)).port);
+    const metrics = await fetchMetrics(port);
+    const deletes = (outcome: string): number =>
+      metricSample(metrics, 'worker_events_total', `event_type="user.deleted",outcome="${outcome}"`);
+    assert.deepEqual(
+      [deletes('missing'), deletes('stale'), deletes('applied')],
+      [count('missing', 'user.deleted'), count('stale', 'user.deleted'), count('applied', 'user.deleted')],
+      '/metrics counts deletes of unknown users and stale deletes',
+    );
     assert.equal((await worker.stop('SIGTERM')).code, 0);
+    const stopped = await waitFor('the stopped line', () => worker.messages(/^stopped$/)[0], 10_000);
+    assert.deepEqual(
+      stopped.counts,
+      { applied: count('applied'), stale: count('stale'), missing: count('missing'), tombstone: 0, dead_lettered: 0 },
+      'the stopped line gives the counts',
+    );
 
     // A new deployment (new group id) rebuilds from the earliest offset over the same table.
     const replayGroup = uniqueName('replay-again');
