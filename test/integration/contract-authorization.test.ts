@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { collectCleanups } from '../support/cleanups';
-import { topicRecordCount } from '../support/contract-records';
 import { UserTableModel } from '../support/expected-table';
 import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
-import { committedOffsets, createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
+import { committedOffsets, createTopic, produce, recordCount, waitForCaughtUp } from '../support/test-kafka';
 import { userDeletedEvent, userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
 
@@ -64,7 +63,7 @@ describe('an authorization refusal while running (spec §5)', () => {
 
     assert.deepEqual(await committedOffsets(groupId, topic), committedBefore, 'nothing committed past the refusal');
     assert.deepEqual(await db.users(), new UserTableModel().applyEvents(before).table(), 'nothing written past it');
-    assert.equal(await topicRecordCount(dlqTopic), 0, 'no dead letter: not a fault of the records');
+    assert.equal(await recordCount(dlqTopic), 0, 'no dead letter: not a fault of the records');
 
     await db.query(`GRANT INSERT ON \`${name}\`.\`users\` TO '${account.user}'@'%'`);
     const restarted = WorkerProcess.start(settings);

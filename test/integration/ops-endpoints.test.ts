@@ -8,20 +8,11 @@ import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
 import { collectCleanups } from '../support/cleanups';
 import { UserTableModel } from '../support/expected-table';
+import { metricSample as sample } from '../support/metrics-text';
 
 async function get(port: number, path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text() };
-}
-
-/** The value of one sample in Prometheus text format; a missing sample fails the test. */
-function sample(metrics: string, name: string, labels = ''): number {
-  const series = `${name}${labels ? `{${labels}}` : ''}`;
-  const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
-  assert.ok(line, `the metric ${series} is exported`);
-  const value = Number(line.slice(series.length + 1));
-  assert.ok(!Number.isNaN(value), `a number for ${series}: ${line}`);
-  return value;
 }
 
 describe('health and metrics endpoints', () => {
