@@ -26,7 +26,7 @@ async function rowCount(db: TestDatabase): Promise<number> {
 describe('a signal while the database hangs is still graceful (spec §8)', () => {
   const cleanup = collectCleanups();
 
-  it('abandons the hung chunk uncommitted, leaves the group, exits 0 in time; a successor goes on at once', async () => {
+  it('abandons the hung chunk uncommitted, leaves the group, exits 0 in time; a successor goes on at once', async (t) => {
     const db = await TestDatabase.create('hang');
     cleanup(() => db.drop());
     const proxy = await TcpProxy.start({ host: db.config.host, port: db.config.port });
@@ -76,6 +76,7 @@ describe('a signal while the database hangs is still graceful (spec §8)', () =>
     const exit = await hung.stop('SIGTERM', 30_000);
     const stoppedMs = Date.now() - signalledAt;
     assert.equal(exit.code, 0, hung.output());
+    t.diagnostic(`exited ${stoppedMs} ms after the signal`);
     assert.ok(stoppedMs < SHUTDOWN_TIMEOUT_MS, `exited ${stoppedMs} ms after the signal`);
     assert.deepEqual(
       hung.messages(/shutdown timed out|left behind/).map((l) => l.msg),
@@ -95,6 +96,7 @@ describe('a signal while the database hangs is still graceful (spec §8)', () =>
     cleanup(() => successor.stop('SIGKILL'));
     await waitForCaughtUp(settings.groupId, topic, SESSION_TIMEOUT_MS * 2);
     const tookOverMs = Date.now() - signalledAt - stoppedMs;
+    t.diagnostic(`the successor caught up ${tookOverMs} ms after the first worker left`);
     assert.ok(
       tookOverMs < SESSION_TIMEOUT_MS / 2,
       `the successor caught up ${tookOverMs} ms after the first worker left (session timeout ${SESSION_TIMEOUT_MS} ms)`,
