@@ -1,4 +1,4 @@
-import { isReadOnlyError } from '../errors';
+import { isConnectionFault, isReadOnlyError } from '../errors';
 import type { TimedConnection } from './query-timeout';
 
 /** The parts of a mysql2 connection (callback API) the guard needs. */
@@ -21,12 +21,14 @@ export interface PoolFitness {
  * - a read-only answer (1290, 1792, 1836) retires every connection opened so far (they all reach
  *   the old primary), so the pool opens new ones, each resolving MYSQL_HOST again;
  * - connections have a bounded age (knex retires them), so one reused forever cannot pin a server;
+ * - a connection that failed at the connection level (lost, timed out) is never handed out again;
  * - destroyAll() closes every socket at once, failing the statements in flight on a hung server.
- * A connection that fails at the connection level is discarded by knex itself (mysql2 marks it).
  */
 export class PoolGuard {
   private readonly open = new Set<GuardedConnection>();
   private readonly generations = new WeakMap<GuardedConnection, number>();
+  /** Connections that failed at the connection level (knex may not see it when mysql2 did not). */
+  private readonly broken = new WeakSet<GuardedConnection>();
   private generation = 0;
 
   constructor(private readonly maxAgeMs: number | undefined) {}
@@ -36,14 +38,14 @@ export class PoolGuard {
     this.open.add(conn);
     this.generations.set(conn, this.generation);
     conn.stream.once('close', () => this.open.delete(conn));
-    conn.query = this.watched(conn.query.bind(conn));
-    if (conn.execute) conn.execute = this.watched(conn.execute.bind(conn));
+    conn.query = this.watched(conn, conn.query.bind(conn));
+    if (conn.execute) conn.execute = this.watched(conn, conn.execute.bind(conn));
   }
 
   /** The pool settings that enforce the guard. */
   poolSettings(): PoolFitness {
     return {
-      validate: (conn) => this.generations.get(conn) === this.generation,
+      validate: (conn) => !this.broken.has(conn) && this.generations.get(conn) === this.generation,
       ...(this.maxAgeMs
         ? { maxConnectionLifetimeMillis: this.maxAgeMs, maxConnectionLifetimeJitterMillis: this.maxAgeMs / 10 }
         : {}),
@@ -63,14 +65,15 @@ export class PoolGuard {
     this.open.clear();
   }
 
-  /** `send` whose read-only answers retire the pool's connections. */
-  private watched(send: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  /** `send` whose read-only answers retire the pool's connections, and connection faults this one. */
+  private watched(conn: GuardedConnection, send: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
     return (...args: unknown[]): unknown => {
       const last = args.length - 1;
       const callback = args[last];
       if (typeof callback !== 'function') return send(...args);
       args[last] = (err: unknown, ...results: unknown[]) => {
         if (err && isReadOnlyError(err)) this.generation++;
+        else if (err && isConnectionFault(err)) this.broken.add(conn);
         (callback as (...r: unknown[]) => void)(err, ...results);
       };
       return send(...args);

@@ -35,6 +35,8 @@ export async function retryForever<T>(fn: () => Promise<T>, policy: RetryPolicy,
       return await fn();
     } catch (err) {
       if (!hooks.isRetryable(err)) throw err;
+      // A failure caused by the stop itself (its connections are closed) is not worth a retry log.
+      if (hooks.isStopping()) throw new StoppedError();
       const maxDelayMs = isConnectionFault(err)
         ? Math.min(policy.maxDelayMs, CONNECTION_FAULT_MAX_DELAY_MS)
         : policy.maxDelayMs;

@@ -58,6 +58,19 @@ describe('PoolGuard: connections fit for a failover', () => {
     }
   });
 
+  it('a connection-level fault discards that connection only', async () => {
+    const guard = new PoolGuard(undefined);
+    const lost = fakeConnection(() => ({ errno: 2013, code: 'PROTOCOL_CONNECTION_LOST' }));
+    const healthy = fakeConnection(() => null);
+    guard.adopt(lost);
+    guard.adopt(healthy);
+    await query(lost);
+    await query(healthy);
+    const { validate } = guard.poolSettings();
+    assert.ok(!validate(lost), 'the lost connection is not handed out again');
+    assert.ok(validate(healthy), 'the others are');
+  });
+
   it('bounds the age of connections through knex, with jitter; no bound when none is configured', () => {
     assert.deepEqual(
       { ...new PoolGuard(300_000).poolSettings(), validate: undefined },
