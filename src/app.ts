@@ -18,9 +18,15 @@ import { PartitionProgress } from './pipeline/partition-progress';
 import { HandlerRegistry } from './pipeline/registry';
 import { retryForever } from './pipeline/retry';
 
+// The stop's steps end within this share of SHUTDOWN_TIMEOUT_MS, leaving the rest to log and exit.
+const STOP_SHARE_OF_TIMEOUT = 0.8;
+// How long statements in flight at the stop may take to end before their connections are destroyed.
+const DATABASE_CLOSE_GRACE_MS = 1000;
+
 /** The composition root: builds the worker's parts, starts them, stops them in reverse. */
 export class App {
-  private readonly cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+  /** Each step of the stop, told how much of the stop's time is left. */
+  private readonly cleanups: Array<{ name: string; run: (leftMs: number) => Promise<void> }> = [];
   private stopped: Promise<void> | undefined;
   private stopping = false;
   /** The processor, for counters (null until started). */
@@ -42,8 +48,13 @@ export class App {
     const metrics = new WorkerMetrics();
     const progress = new PartitionProgress(config.partitionStuckMs);
 
-    const orm: MikroORM = await openDatabase(config.mysql);
-    this.cleanups.push({ name: 'database', run: () => orm.close(true) });
+    const database = await openDatabase(config.mysql);
+    const { orm } = database;
+    // Statements in flight get a moment to end; then their sockets are destroyed (spec §8).
+    this.cleanups.push({
+      name: 'database',
+      run: (leftMs) => database.close(Math.min(DATABASE_CLOSE_GRACE_MS, leftMs / 2)),
+    });
 
     const kafka = createKafka(
       { brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka.security },
@@ -125,18 +136,37 @@ export class App {
     });
   }
 
-  /** Releases everything in reverse order of creation; safe to call twice. */
+  /**
+   * Releases everything in reverse order of creation, within a share of SHUTDOWN_TIMEOUT_MS: a step
+   * still waiting on a server that hangs when its time is up is left behind (the process exit ends
+   * it), so the stop ends in time whatever the database or the broker does. Safe to call twice.
+   */
   stop(): Promise<void> {
     this.stopping = true;
     this.stopped ??= (async () => {
+      const deadline = Date.now() + this.config.shutdownTimeoutMs * STOP_SHARE_OF_TIMEOUT;
       for (const { name, run } of this.cleanups.reverse()) {
+        const leftMs = Math.max(0, deadline - Date.now());
         try {
-          await run();
+          if (!(await withinMs(run(leftMs), leftMs))) {
+            this.logger.warn({ step: name }, `stopping ${name} did not end in time; left behind`);
+          }
         } catch (err) {
           this.logger.warn({ err: describeError(err) }, `stopping ${name} failed`);
         }
       }
     })();
     return this.stopped;
+  }
+}
+
+/** True when `work` ends within ms, false otherwise (the work goes on unawaited). */
+async function withinMs(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

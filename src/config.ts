@@ -41,6 +41,8 @@ export interface MysqlConfig {
   tls?: MysqlTls;
   /** A statement without an answer for this long is abandoned and its connection dropped (then retried); absent or 0: none. */
   queryTimeoutMs?: number;
+  /** A pooled connection older than this is closed instead of reused (a failover's DNS change then takes effect); absent: no bound. */
+  connectionMaxAgeMs?: number;
 }
 
 /** A SASL mechanism Kafka accepts from kafkajs. */
@@ -98,6 +100,7 @@ const mysqlShape = {
   MYSQL_DATABASE: text('MYSQL_DATABASE', 'analytics'),
   MYSQL_POOL_SIZE: int('MYSQL_POOL_SIZE', 5, 1, 100),
   MYSQL_QUERY_TIMEOUT_MS: int('MYSQL_QUERY_TIMEOUT_MS', 60_000, 100, 3_600_000),
+  MYSQL_CONNECTION_MAX_AGE_MS: int('MYSQL_CONNECTION_MAX_AGE_MS', 300_000, 1_000, 86_400_000),
   MYSQL_SSL_MODE: oneOf('MYSQL_SSL_MODE', ['disabled', 'verify-ca', 'verify-identity'], 'disabled'),
   MYSQL_SSL_CA_FILE: pemFile('MYSQL_SSL_CA_FILE'),
   MYSQL_SSL_CERT_FILE: pemFile('MYSQL_SSL_CERT_FILE'),
@@ -202,6 +205,7 @@ function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): M
     database: v.MYSQL_DATABASE,
     poolSize: v.MYSQL_POOL_SIZE,
     queryTimeoutMs: v.MYSQL_QUERY_TIMEOUT_MS,
+    connectionMaxAgeMs: v.MYSQL_CONNECTION_MAX_AGE_MS,
   };
   if (v.MYSQL_SSL_MODE !== 'disabled') {
     mysql.tls = {

@@ -122,6 +122,30 @@ const TRANSIENT_CODES = new Set([
   'QUERY_TIMEOUT',
 ]);
 
+// The server refuses writes: a managed failover left this connection on the old primary.
+const READ_ONLY_ERRNOS = new Set([1290, 1792, 1836]);
+// Faults of the connection itself (lost, refused, unanswered), not of the statement it carried.
+const CONNECTION_ERRNOS = new Set([1053, 1927, 2006, 2013]);
+
+/** True when the server refused a write for being read-only (errno 1290, 1792 or 1836). */
+export function isReadOnlyError(err: unknown): boolean {
+  const errno = serverErrno(err);
+  return errno !== undefined && READ_ONLY_ERRNOS.has(errno);
+}
+
+/**
+ * True for a fault that a new connection may mend at once: the server is read-only (a failover
+ * moved the primary) or the connection failed (lost, refused, timed out, name not resolved).
+ */
+export function isConnectionFault(err: unknown): boolean {
+  if (isReadOnlyError(err)) return true;
+  const fields = findDbFields(err);
+  if (!fields) return false;
+  const errno = serverErrno(err);
+  if (errno !== undefined) return CONNECTION_ERRNOS.has(errno);
+  return typeof fields.code === 'string' && TRANSIENT_CODES.has(fields.code);
+}
+
 /** The fields of a driver (mysql2 via knex and MikroORM) error that say what it is. */
 interface DbErrorFields {
   errno?: unknown;

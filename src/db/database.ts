@@ -1,10 +1,33 @@
 import { MikroORM } from '@mikro-orm/mysql';
 import type { MysqlConfig } from '../config';
 import { buildOrmOptions } from './orm-options';
+import { PoolGuard } from './pool-guard';
+
+/** The worker's ORM and how to close it without waiting on a server that does not answer. */
+export interface Database {
+  orm: MikroORM;
+  /**
+   * Closes the pool, giving statements in flight up to graceMs to end; then their connections are
+   * destroyed (the server rolls their transactions back), so a hung server cannot hold the stop.
+   */
+  close(graceMs: number): Promise<void>;
+}
 
 /** Opens the ORM without touching the schema (the table comes from migrations, never from start-up). */
-export async function openDatabase(mysql: MysqlConfig): Promise<MikroORM> {
-  return MikroORM.init(buildOrmOptions(mysql, { connect: false }));
+export async function openDatabase(mysql: MysqlConfig): Promise<Database> {
+  const guard = new PoolGuard(mysql.connectionMaxAgeMs);
+  const orm = await MikroORM.init(buildOrmOptions(mysql, { connect: false }, guard));
+  return {
+    orm,
+    async close(graceMs) {
+      const timer = setTimeout(() => guard.destroyAll(), graceMs);
+      try {
+        await orm.close(true);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
 /** True when a trivial query succeeds within the timeout (readiness must answer fast). */

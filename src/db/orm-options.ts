@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from '@mikro-orm/mysql';
 import { format } from 'mysql2';
 import { mysqlSslOptions } from './mysql-tls';
-import { enforceQueryTimeout, type TimedConnection } from './query-timeout';
+import { PoolGuard, type GuardedConnection } from './pool-guard';
+import { enforceQueryTimeout } from './query-timeout';
 import { SnapshotMigrator } from './snapshot-migrator';
 import type { MysqlConfig } from '../config';
 import { domainEntities } from '../domains';
@@ -12,7 +13,11 @@ import { domainEntities } from '../domains';
  * the driver's backslash escaping holds whatever the server's global mode (NO_BACKSLASH_ESCAPES,
  * ANSI_QUOTES); UTC session time zone; READ COMMITTED transactions; TLS as configured (MYSQL_SSL_MODE).
  */
-export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> = {}): Options {
+export function buildOrmOptions(
+  mysql: MysqlConfig,
+  overrides: Partial<Options> = {},
+  guard = new PoolGuard(mysql.connectionMaxAgeMs),
+): Options {
   const { migrations, ...rest } = overrides;
   return defineConfig({
     host: mysql.host,
@@ -27,8 +32,11 @@ export function buildOrmOptions(mysql: MysqlConfig, overrides: Partial<Options> 
     pool: {
       min: 0,
       max: mysql.poolSize,
+      // Read-only answers and age retire connections (failover, spec §8); knex reads these too.
+      ...guard.poolSettings(),
       afterCreate: (conn: RawConnection, done: (err: Error | null, conn: RawConnection) => void) => {
         if (mysql.queryTimeoutMs) enforceQueryTimeout(conn, mysql.queryTimeoutMs);
+        guard.adopt(conn);
         // The table's collation for literals too: joins against derived tables of parameters then
         // never mix collations (MySQL 8 defaults connections to utf8mb4_0900_ai_ci).
         conn.query('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci', (namesErr: Error | null) => {
@@ -89,6 +97,6 @@ function formatOnlyWithValues(
   return format(sql, values as Parameters<typeof format>[1], this.config?.stringifyObjects ?? false, timezone as never);
 }
 
-interface RawConnection extends TimedConnection {
+interface RawConnection extends GuardedConnection {
   query(sql: string, cb: (err: Error | null) => void): void;
 }

@@ -34,6 +34,9 @@ export class TopicConsumer {
   private stopping = false;
   private joined = false;
   private failed = false;
+  /** Settles when a stop (or a fatal failure) is requested: chunks in hand are then abandoned. */
+  private readonly stopRequested: Promise<void>;
+  private requestStop: () => void = () => undefined;
   /** Consecutive failed chunks per partition, for the backoff before the next attempt. */
   private readonly failures = new Map<string, number>();
 
@@ -46,6 +49,7 @@ export class TopicConsumer {
     private readonly onFatal: (err: unknown) => void,
     private readonly observer: PipelineObserver = noopObserver,
   ) {
+    this.stopRequested = new Promise((resolve) => (this.requestStop = resolve));
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
@@ -119,9 +123,14 @@ export class TopicConsumer {
     }
   }
 
-  /** Stops fetching, lets the batch in hand finish or abandon, commits what was written, leaves the group. */
+  /**
+   * Stops fetching, abandons the chunks in hand (uncommitted, even if the database or the broker
+   * hangs under them), commits what was written and leaves the group, so a successor takes the
+   * partitions at once instead of after the session timeout.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.requestStop();
     await this.consumer.disconnect();
   }
 
@@ -130,6 +139,7 @@ export class TopicConsumer {
     if (this.failed) return;
     this.failed = true;
     this.stopping = true;
+    this.requestStop();
     this.onFatal(err);
   }
 
@@ -161,7 +171,9 @@ export class TopicConsumer {
         const chunk = batch.messages.slice(start, start + chunkSize);
         const records = chunk.map((m) => toSourceRecord(topic, partition, m));
         try {
-          await this.processor.process(records, hooks);
+          // kafkajs leaves the group only once every eachBatch has returned: a chunk whose
+          // statement hangs must not hold the stop, so it is abandoned, nothing of it resolved.
+          if (!(await this.unlessStopped(this.processor.process(records, hooks)))) return;
         } catch (err) {
           // Never let an error escape: kafkajs would stop the consumer for good on a TypeError.
           // Nothing of this chunk is resolved, so it is fetched again.
@@ -186,6 +198,11 @@ export class TopicConsumer {
     } finally {
       clearInterval(beating);
     }
+  }
+
+  /** True once `work` is done; false as soon as a stop is requested (the work goes on unawaited). */
+  private unlessStopped(work: Promise<unknown>): Promise<boolean> {
+    return Promise.race([work.then(() => true), this.stopRequested.then(() => false)]);
   }
 
   /** A chunk that failed: end the worker if no retry can mend it, else wait (backoff) and let it be fetched again. */

@@ -1,4 +1,8 @@
-import { StoppedError } from '../errors';
+import { isConnectionFault, StoppedError } from '../errors';
+
+// A read-only server or a failed connection is mended by the next connection once a failover has
+// moved the endpoint: waiting longer than this would keep the stream stopped behind a healthy primary.
+const CONNECTION_FAULT_MAX_DELAY_MS = 2000;
 
 /**
  * Backoff settings: the ceiling grows ×2 from initial to max; each wait is drawn between half the
@@ -21,7 +25,8 @@ export interface RetryHooks {
 
 /**
  * Runs fn until it succeeds, waiting with jittered exponential backoff between
- * retryable failures. Never gives up on its own: an outage ends, a stop request ends it.
+ * retryable failures (at most CONNECTION_FAULT_MAX_DELAY_MS after a read-only or connection fault).
+ * Never gives up on its own: an outage ends, a stop request ends it.
  */
 export async function retryForever<T>(fn: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -30,7 +35,12 @@ export async function retryForever<T>(fn: () => Promise<T>, policy: RetryPolicy,
       return await fn();
     } catch (err) {
       if (!hooks.isRetryable(err)) throw err;
-      const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
+      // A failure caused by the stop itself (its connections are closed) is not worth a retry log.
+      if (hooks.isStopping()) throw new StoppedError();
+      const maxDelayMs = isConnectionFault(err)
+        ? Math.min(policy.maxDelayMs, CONNECTION_FAULT_MAX_DELAY_MS)
+        : policy.maxDelayMs;
+      const ceiling = Math.min(maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
       const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
       try {
         await hooks.onRetry(err, attempt, delayMs);

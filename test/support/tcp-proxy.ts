@@ -4,7 +4,9 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
  * A TCP proxy the test owns, to take a service away and bring it back: cut() closes every
  * connection and refuses new ones (like a server that went down); restore() accepts again.
  * blackhole() keeps every connection open but drops what either side sends (like a network
- * that silently loses packets); resume() forwards again.
+ * that silently loses packets); resume() forwards again. retarget() sends new connections to
+ * another server and leaves open ones where they are (like a managed database's endpoint after a
+ * failover).
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
@@ -12,7 +14,7 @@ export class TcpProxy {
   private dropping = false;
 
   private constructor(
-    private readonly target: { host: string; port: number },
+    private target: { host: string; port: number },
     public port: number,
   ) {}
 
@@ -64,6 +66,11 @@ export class TcpProxy {
   /** Forwards again (connections that lost bytes are out of step; their owners must drop them). */
   resume(): void {
     this.dropping = false;
+  }
+
+  /** From now on connects new clients to `target`; connections already open stay on the old one. */
+  retarget(target: { host: string; port: number }): void {
+    this.target = target;
   }
 
   /** Listens again on the same port. */
