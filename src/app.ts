@@ -39,8 +39,8 @@ export class App {
   async start(): Promise<void> {
     const { config, logger } = this;
     const registry = new HandlerRegistry(domainModules);
-    const metrics = new WorkerMetrics();
     const progress = new PartitionProgress(config.partitionStuckMs);
+    const metrics = new WorkerMetrics(progress, config.rejectionStormLimit);
 
     const orm: MikroORM = await openDatabase(config.mysql);
     this.cleanups.push({ name: 'database', run: () => orm.close(true) });
@@ -59,6 +59,7 @@ export class App {
       retry: config.retry,
       eventLogLevel: config.eventLogLevel,
       observer: metrics,
+      rejectionStormLimit: config.rejectionStormLimit,
     });
     const consumer = new TopicConsumer(
       kafka,
