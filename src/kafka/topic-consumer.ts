@@ -155,6 +155,9 @@ export class TopicConsumer {
     // group membership (the session timeout counts from the last heartbeat).
     const beating = setInterval(() => void beat(), HEARTBEAT_EVERY_MS);
     progress?.working(topic, partition);
+    // Behind by the whole batch until a chunk is durable: a write that hangs shows as lag.
+    const first = batch.messages[0];
+    if (first) this.observer.lag(topic, partition, Number(BigInt(batch.highWatermark) - BigInt(first.offset)));
     try {
       const { chunkSize } = this.options;
       for (let start = 0; start < batch.messages.length; start += chunkSize) {

@@ -71,6 +71,10 @@ export class WorkerMetrics implements PipelineObserver {
 
   constructor(progress?: PartitionProgress, rejectionStormLimit?: number) {
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters, which `promtool check metrics` rejects; the same counts remain
+    // per type in nodejs_active_handles, nodejs_active_requests and nodejs_active_resources.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      this.registry.removeSingleMetric(name);
     this.dbUp.set(1);
     this.dbReadOnly.set(0);
     this.rejections.set(0);
@@ -133,9 +137,12 @@ export class WorkerMetrics implements PipelineObserver {
     this.rejections.set(count);
   }
 
-  lag(topic: string, partition: number, lag: number, lastTimestampMs: number): void {
+  lag(topic: string, partition: number, lag: number, lastTimestampMs?: number): void {
     this.consumerLag.set({ topic, partition: String(partition) }, lag);
-    this.positions.set(`${topic}/${partition}`, { topic, partition, lag, lastTimestampMs });
+    const key = `${topic}/${partition}`;
+    // Until a first chunk is durable the table's age is unknown: no lag in seconds yet.
+    const at = lastTimestampMs ?? this.positions.get(key)?.lastTimestampMs;
+    if (at !== undefined) this.positions.set(key, { topic, partition, lag, lastTimestampMs: at });
   }
 
   assigned(topic: string, partitions: readonly number[]): void {

@@ -14,10 +14,10 @@ export interface PipelineObserver {
   /** Records the database has rejected in a row with the same error, none accepted since. */
   rejectionStreak(count: number): void;
   /**
-   * A chunk of a partition became durable: records between it and the end of the partition, and
-   * the record timestamp (ms since the epoch) of its last record.
+   * Records of a partition not yet durable, and when a chunk became durable, the record timestamp
+   * (ms since the epoch) of its last record.
    */
-  lag(topic: string, partition: number, lag: number, lastTimestampMs: number): void;
+  lag(topic: string, partition: number, lag: number, lastTimestampMs?: number): void;
   /** The partitions of the topic this member now holds (others' series are dropped). */
   assigned(topic: string, partitions: readonly number[]): void;
 }
