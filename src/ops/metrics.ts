@@ -5,7 +5,8 @@ import type { PipelineObserver } from '../pipeline/pipeline-observer';
 /** Where a partition stood after its last durable chunk. */
 interface PartitionPosition {
   lag: number;
-  lastTimestampMs: number;
+  /** Record timestamp of the last durable record; unknown until a first chunk is durable. */
+  lastTimestampMs?: number;
 }
 
 /** Prometheus metrics of the worker, fed through the pipeline's observer interface. */
@@ -87,6 +88,7 @@ export class WorkerMetrics implements PipelineObserver {
       collect() {
         const now = Date.now();
         for (const p of positions.values()) {
+          if (p.lastTimestampMs === undefined) continue;
           const seconds = p.lag > 0 ? Math.max(0, (now - p.lastTimestampMs) / 1000) : 0;
           this.set({ topic: p.topic, partition: String(p.partition) }, seconds);
         }
@@ -140,9 +142,8 @@ export class WorkerMetrics implements PipelineObserver {
   lag(topic: string, partition: number, lag: number, lastTimestampMs?: number): void {
     this.consumerLag.set({ topic, partition: String(partition) }, lag);
     const key = `${topic}/${partition}`;
-    // Until a first chunk is durable the table's age is unknown: no lag in seconds yet.
     const at = lastTimestampMs ?? this.positions.get(key)?.lastTimestampMs;
-    if (at !== undefined) this.positions.set(key, { topic, partition, lag, lastTimestampMs: at });
+    this.positions.set(key, { topic, partition, lag, ...(at !== undefined && { lastTimestampMs: at }) });
   }
 
   assigned(topic: string, partitions: readonly number[]): void {
