@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MikroORM } from '@mikro-orm/mysql';
 import pino from 'pino';
+import { ConfigError, loadConfig } from '../../src/config';
 import { WorkerError } from '../../src/errors';
 import { ChunkProcessor } from '../../src/pipeline/chunk-processor';
 import type { DomainCommand, DomainModule, WriteOutcome } from '../../src/pipeline/domain-module';
@@ -14,6 +15,17 @@ const CHECK = "ER_CHECK_CONSTRAINT_VIOLATED: Check constraint 'c_never' is viola
 const rejected = (error = CHECK): StormSignal => ({ kind: 'rejected', error });
 const accepted: StormSignal = { kind: 'accepted' };
 const neutral: StormSignal = { kind: 'neutral' };
+
+describe('REJECTION_STORM_LIMIT', () => {
+  it('defaults to 100 and refuses a bound below 1, naming the variable', () => {
+    assert.equal(loadConfig({}).rejectionStormLimit, 100);
+    assert.equal(loadConfig({ REJECTION_STORM_LIMIT: '7' }).rejectionStormLimit, 7);
+    assert.throws(
+      () => loadConfig({ REJECTION_STORM_LIMIT: '0' }),
+      (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.includes('REJECTION_STORM_LIMIT')),
+    );
+  });
+});
 
 describe('RejectionStormDetector', () => {
   it('reports a storm once the same error passes the limit across chunks, not before', () => {
