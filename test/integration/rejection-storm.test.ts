@@ -44,6 +44,8 @@ describe('a rejection storm stops the worker (spec §5)', () => {
         WRITE_CHUNK_SIZE: '10',
         KAFKA_PARTITIONS_CONCURRENCY: String(PARTITIONS),
         REJECTION_STORM_LIMIT: String(LIMIT),
+        // The stopped worker does not leave the group: its successor waits out its session.
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
       },
     };
     const stormy = WorkerProcess.start(settings);
