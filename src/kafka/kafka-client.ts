@@ -32,7 +32,7 @@ const RETRIED_ANSWERS = new Set([
 ]);
 
 /** The pino level of a kafkajs log entry: a retried broker answer is a warning, not an error. */
-export function kafkaLogLevel(level: number, log: LoggerEntryContent): 'error' | 'warn' | 'info' | 'debug' {
+function kafkaLogLevel(level: number, log: LoggerEntryContent): 'error' | 'warn' | 'info' | 'debug' {
   const answer: unknown = log['error'];
   const mapped = LEVELS[level] ?? 'info';
   return mapped === 'error' && typeof answer === 'string' && RETRIED_ANSWERS.has(answer) ? 'warn' : mapped;
