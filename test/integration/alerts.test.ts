@@ -11,8 +11,15 @@ import { endOffsets, produce, waitForCaughtUp } from '../support/test-kafka';
 import { WorkerProcess } from '../support/worker-process';
 
 const RULES_DIR = resolve(projectRoot, 'ops/prometheus');
+const DASHBOARD = resolve(projectRoot, 'ops/grafana/worker-dashboard.json');
 // Series Prometheus makes itself for every target, not the worker.
 const PROMETHEUS_OWN = new Set(['up']);
+
+/** The metric names PromQL expressions use (Prometheus' own `up` aside). */
+function metricNames(exprs: readonly string[]): string[] {
+  const names = exprs.flatMap((e) => [...e.matchAll(/\b(worker_\w+|process_\w+|up)\b(?=[\s{[)]|$)/g)]);
+  return [...new Set(names.map((m) => m[1] as string))].filter((n) => !PROMETHEUS_OWN.has(n));
+}
 
 /** Runs Prometheus' promtool (installed by the script when missing). */
 function promtool(args: string[], input?: string): { status: number | null; output: string } {
@@ -43,7 +50,7 @@ describe('what an operator sees (spec §9)', () => {
     assert.match(run.output, /SUCCESS/);
   });
 
-  it('starts cleanly before its topic exists, and serves per-partition lag that promtool accepts', async () => {
+  it('starts cleanly before its topic exists, and serves per-partition lag that promtool accepts, with every metric the rules and the dashboard use', async () => {
     const db = await TestDatabase.create('alerts');
     cleanup(() => db.drop());
     const topic = uniqueName('alerts').replace(/_/g, '-');
@@ -76,14 +83,18 @@ describe('what an operator sees (spec §9)', () => {
     assert.equal(check.output.trim(), '', 'no lint problem in /metrics');
 
     const rules = readFileSync(resolve(RULES_DIR, 'alerts.yml'), 'utf8');
-    const used = new Set(
-      [...rules.matchAll(/^\s*expr: (.*)$/gm)].flatMap(([, expr]) => [
-        ...(expr as string).matchAll(/\b(worker_\w+|process_\w+|up)\b(?=[\s{[)]|$)/g),
-      ]),
-    );
-    const names = [...used].map((m) => m[1] as string).filter((n) => !PROMETHEUS_OWN.has(n));
-    assert.ok(names.length >= 8, `metrics found in the rules: ${names.join(', ')}`);
-    for (const name of names) assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), `${name} is on /metrics`);
+    const ruleNames = metricNames([...rules.matchAll(/^\s*expr: (.*)$/gm)].map(([, expr]) => expr as string));
+    assert.ok(ruleNames.length >= 8, `metrics found in the rules: ${ruleNames.join(', ')}`);
+    const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    const dashboardNames = metricNames(dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)));
+    assert.ok(dashboardNames.length >= 10, `metrics found in the dashboard: ${dashboardNames.join(', ')}`);
+    for (const name of [...ruleNames, ...dashboardNames]) {
+      // A histogram's series are <name>_bucket, _sum and _count under its own TYPE line.
+      const family = name.replace(/_(bucket|sum|count)$/, '');
+      assert.match(text, new RegExp(`^# TYPE (${name}|${family} histogram)`, 'm'), `${name} is on /metrics`);
+    }
 
     // A write that hangs (the table locked): the partition it belongs to shows lag in records and
     // seconds, and the stalled time, growing; all back to 0 once it goes through.
