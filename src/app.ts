@@ -45,8 +45,8 @@ export class App {
   async start(): Promise<void> {
     const { config, logger } = this;
     const registry = new HandlerRegistry(domainModules);
-    const metrics = new WorkerMetrics();
     const progress = new PartitionProgress(config.partitionStuckMs);
+    const metrics = new WorkerMetrics(progress, config.rejectionStormLimit);
 
     const database = await openDatabase(config.mysql);
     const { orm } = database;
@@ -70,6 +70,7 @@ export class App {
       retry: config.retry,
       eventLogLevel: config.eventLogLevel,
       observer: metrics,
+      rejectionStormLimit: config.rejectionStormLimit,
     });
     const consumer = new TopicConsumer(
       kafka,

@@ -78,6 +78,8 @@ export interface Config {
   /** /readyz is 503 while a partition has had work without progress for longer than this. */
   partitionStuckMs: number;
   retry: { initialDelayMs: number; maxDelayMs: number };
+  /** The worker stops after this many records in a row rejected by the database with the same error (spec §5). */
+  rejectionStormLimit: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -131,6 +133,7 @@ const workerShape = {
   PARTITION_STUCK_MS: int('PARTITION_STUCK_MS', 60_000, 1_000, 3_600_000),
   RETRY_INITIAL_DELAY_MS: int('RETRY_INITIAL_DELAY_MS', 200, 1, 60_000),
   RETRY_MAX_DELAY_MS: int('RETRY_MAX_DELAY_MS', 30_000, 1, 600_000),
+  REJECTION_STORM_LIMIT: int('REJECTION_STORM_LIMIT', 100, 1, 1_000_000),
 };
 
 type Values<S extends Record<string, unknown>> = Partial<{ [K in keyof S]: unknown }>;
@@ -259,6 +262,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     partitionStuckMs: v.PARTITION_STUCK_MS,
     retry: { initialDelayMs: v.RETRY_INITIAL_DELAY_MS, maxDelayMs: v.RETRY_MAX_DELAY_MS },
+    rejectionStormLimit: v.REJECTION_STORM_LIMIT,
   });
 }
 

@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type LoggerEntryContent } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaSecurity } from '../config';
 import { registerCodecs } from './codecs';
@@ -19,6 +19,25 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
+// Answers a broker gives while a topic or a group is being set up or moved (a topic created as the
+// worker starts, the first rebalance, a leader election). kafkajs retries the request and, if it
+// never succeeds, logs its own error (a crash, a failed join): one such answer is not an error line.
+const RETRIED_ANSWERS = new Set([
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'This server is not the leader for that topic-partition',
+  'The group coordinator is not available',
+  'This is not the correct coordinator for this group',
+  "The coordinator is loading and hence can't process requests for this group",
+]);
+
+/** The pino level of a kafkajs log entry: a retried broker answer is a warning, not an error. */
+function kafkaLogLevel(level: number, log: LoggerEntryContent): 'error' | 'warn' | 'info' | 'debug' {
+  const answer: unknown = log['error'];
+  const mapped = LEVELS[level] ?? 'info';
+  return mapped === 'error' && typeof answer === 'string' && RETRIED_ANSWERS.has(answer) ? 'warn' : mapped;
+}
+
 /**
  * A kafkajs client whose own logs go through pino (as JSON on stdout, like ours), secured as
  * configured, that reads every codec a Kafka producer may choose.
@@ -35,7 +54,7 @@ export function createKafka(options: KafkaClientOptions, logger: Logger): Kafka 
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
-        kafkaLogger[LEVELS[level] ?? 'info'](extra, message);
+        kafkaLogger[kafkaLogLevel(level, log)](extra, message);
       },
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 30_000 },
   });

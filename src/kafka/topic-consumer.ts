@@ -59,9 +59,10 @@ export class TopicConsumer {
       maxBytes: 4 * 1024 * 1024,
       maxWaitTimeInMs: 500,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.joined = true;
       options.progress?.reset();
+      this.observer.assigned(options.topic, event.payload.memberAssignment[options.topic] ?? []);
     });
     for (const event of [
       this.consumer.events.REBALANCING,
@@ -164,6 +165,9 @@ export class TopicConsumer {
     // group membership (the session timeout counts from the last heartbeat).
     const beating = setInterval(() => void beat(), HEARTBEAT_EVERY_MS);
     progress?.working(topic, partition);
+    // Behind by the whole batch until a chunk is durable: a write that hangs shows as lag.
+    const first = batch.messages[0];
+    if (first) this.observer.lag(topic, partition, Number(BigInt(batch.highWatermark) - BigInt(first.offset)));
     try {
       const { chunkSize } = this.options;
       for (let start = 0; start < batch.messages.length; start += chunkSize) {
@@ -182,15 +186,17 @@ export class TopicConsumer {
         }
         this.failures.delete(`${topic}/${partition}`);
         progress?.progressed(topic, partition);
-        const lastOffset = (chunk[chunk.length - 1] as KafkaMessage).offset;
-        resolveOffset(lastOffset);
-        this.observer.lag(topic, partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
+        const last = chunk[chunk.length - 1] as KafkaMessage;
+        resolveOffset(last.offset);
+        const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+        this.observer.lag(topic, partition, lag, Number(last.timestamp));
         try {
           await commitOffsetsIfNecessary();
           await heartbeat();
         } catch (err) {
           // The write is durable; a failed commit only means a replay of this chunk later.
           this.logger.warn({ err: describeError(err), partition }, 'offset commit failed');
+          progress?.idle(topic, partition); // not stuck: the chunk is durable, its commit is retried later
           return;
         }
       }

@@ -14,6 +14,7 @@ import {
   classifyDbError,
   describeError,
   errorStack,
+  serverErrno,
   StoppedError,
   WorkerError,
   type FailureClass,
@@ -22,6 +23,7 @@ import { decodeEnvelope } from './decode';
 import type { DomainCommand, DomainModule, WriteOutcome } from './domain-module';
 import { noopObserver, type PipelineObserver } from './pipeline-observer';
 import type { HandlerRegistry } from './registry';
+import { RejectionStormDetector, type StormSignal } from './rejection-storm';
 import { retryForever, type RetryPolicy } from './retry';
 import type { DeadLetter, DeadLetterSink, SourceRecord } from './source-record';
 
@@ -53,7 +55,14 @@ export interface ChunkProcessorDeps {
   /** pino level of the per-event `[EVENT_TYPE] <id>` line. */
   eventLogLevel: string;
   observer?: PipelineObserver;
+  /** Consecutive records the database may reject with the same error before the worker stops (spec §5). */
+  rejectionStormLimit?: number;
 }
+
+/** The default of REJECTION_STORM_LIMIT. */
+export const DEFAULT_REJECTION_STORM_LIMIT = 100;
+// Read-only server errors (spec §8): a failover in progress, shown apart from an outage.
+const READ_ONLY_ERRNOS = new Set([1290, 1792, 1836]);
 
 /** One record on its way through the chunk. */
 interface Entry {
@@ -77,9 +86,14 @@ export class ChunkProcessor {
   private readonly observer: PipelineObserver;
   /** Whether each outcome's log line is enabled: per-event lines are not even built when off. */
   private readonly logged: Record<RecordOutcome, boolean>;
+  /** One for the whole stream: a storm counts across chunks and partitions. */
+  private readonly storm: RejectionStormDetector;
+  /** Write retry loops now failing (any partition): the database is healthy when none is. */
+  private failingWrites = 0;
 
   constructor(private readonly deps: ChunkProcessorDeps) {
     this.observer = deps.observer ?? noopObserver;
+    this.storm = new RejectionStormDetector(deps.rejectionStormLimit ?? DEFAULT_REJECTION_STORM_LIMIT);
     const on = (level: string): boolean => deps.logger.isLevelEnabled(level);
     this.logged = {
       applied: on(deps.eventLogLevel),
@@ -103,6 +117,7 @@ export class ChunkProcessor {
       await this.writeIsolating(module, pending, hooks);
       assertNarrowed(module, pending);
     }
+    this.checkStorm(entries);
 
     const letters = entries.flatMap((e) => (e.letter ? [e.letter] : []));
     if (letters.length > 0) {
@@ -161,24 +176,7 @@ export class ChunkProcessor {
    */
   private async writeIsolating(module: DomainModule, pending: Entry[], hooks: ChunkHooks): Promise<void> {
     try {
-      const written = await retryForever(
-        () =>
-          module.write(
-            this.deps.orm.em.fork(),
-            pending.map((e) => e.command as DomainCommand),
-          ),
-        this.deps.retry,
-        {
-          isStopping: hooks.isStopping,
-          isRetryable: (err) => classifyDbError(err) === 'transient',
-          onRetry: (err, attempt, delayMs) => {
-            this.observer.retried('database');
-            this.observer.databaseHealthy(false);
-            return this.onRetry(`${module.name} write`, err, attempt, delayMs, hooks);
-          },
-        },
-      );
-      this.observer.databaseHealthy(true);
+      const written = await this.writeRetrying(module, pending, hooks);
       pending.forEach((entry, i) => (entry.outcome = written[i]));
     } catch (err) {
       if (err instanceof StoppedError) throw err;
@@ -191,7 +189,6 @@ export class ChunkProcessor {
           { cause: err },
         );
       }
-      this.observer.databaseHealthy(true);
       if (pending.length === 1) {
         const only = pending[0] as Entry;
         only.letter = { record: only.record, reason: 'rejected_by_database', error: describeError(err) };
@@ -202,6 +199,53 @@ export class ChunkProcessor {
       await this.writeIsolating(module, pending.slice(0, middle), hooks);
       await this.writeIsolating(module, pending.slice(middle), hooks);
     }
+  }
+
+  /** One write, retrying transient failures; the database is unhealthy only while some write is failing. */
+  private async writeRetrying(module: DomainModule, pending: Entry[], hooks: ChunkHooks): Promise<WriteOutcome[]> {
+    let failing = false;
+    try {
+      return await retryForever(
+        () =>
+          module.write(
+            this.deps.orm.em.fork(),
+            pending.map((e) => e.command as DomainCommand),
+          ),
+        this.deps.retry,
+        {
+          isStopping: hooks.isStopping,
+          isRetryable: (err) => classifyDbError(err) === 'transient',
+          onRetry: (err, attempt, delayMs) => {
+            if (!failing) this.failingWrites++;
+            failing = true;
+            this.observer.retried('database');
+            this.observer.databaseHealthy(false, READ_ONLY_ERRNOS.has(serverErrno(err) ?? 0));
+            return this.onRetry(`${module.name} write`, err, attempt, delayMs, hooks);
+          },
+        },
+      );
+    } finally {
+      if (failing) this.failingWrites--;
+      if (this.failingWrites === 0) this.observer.databaseHealthy(true);
+    }
+  }
+
+  /**
+   * Ends the worker, before the chunk's dead letters are published, once the database has rejected
+   * more than REJECTION_STORM_LIMIT records in a row with the same error: nothing of the chunk is
+   * committed, so after the fix a restart applies it.
+   */
+  private checkStorm(entries: readonly Entry[]): void {
+    const storm = this.storm.observe(entries.map(stormSignal));
+    this.observer.rejectionStreak(this.storm.consecutive);
+    if (!storm) return;
+    throw new WorkerError(
+      'REJECTION_STORM',
+      `the database rejected ${storm.count} records in a row with the same error and accepted none ` +
+        `(REJECTION_STORM_LIMIT=${this.storm.limit}), a schema change gone wrong? ${storm.error}. ` +
+        'Nothing more is dead-lettered: fix the schema and restart; the records not dead-lettered are applied then',
+      false,
+    );
   }
 
   private async onRetry(
@@ -243,6 +287,13 @@ export class ChunkProcessor {
       }
     }
   }
+}
+
+/** What a record tells the storm detector: a database rejection, a write it accepted, or neither. */
+function stormSignal(entry: Entry): StormSignal {
+  if (entry.refusal) return { kind: 'rejected', error: entry.letter?.error ?? '' };
+  if (entry.module && entry.outcome) return { kind: 'accepted' };
+  return { kind: 'neutral' };
 }
 
 /**

@@ -33,6 +33,15 @@ export class PartitionProgress {
     this.since.clear();
   }
 
+  /** Every partition with work in hand and how long it has gone without progress (for metrics). */
+  waiting(): Array<{ topic: string; partition: number; forMs: number }> {
+    const now = this.now();
+    return [...this.since].map(([key, at]) => {
+      const cut = key.lastIndexOf('/');
+      return { topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), forMs: now - at };
+    });
+  }
+
   /** Partitions stuck longer than the bound, with how long. */
   stuck(): Array<{ partition: string; stuckForMs: number }> {
     const now = this.now();

@@ -9,10 +9,17 @@ export interface PipelineObserver {
   chunkDone(size: number, writeSeconds: number): void;
   /** A retry after a failure: `database` for writes, `dead_letter` for publishes. */
   retried(target: 'database' | 'dead_letter'): void;
-  /** The database answered again after failures, or started failing. */
-  databaseHealthy(healthy: boolean): void;
-  /** Distance from a partition's committed position to its end. */
-  lag(topic: string, partition: number, lag: number): void;
+  /** No write is failing any more, or one is (readOnly: the server refused it as read-only). */
+  databaseHealthy(healthy: boolean, readOnly?: boolean): void;
+  /** Records the database has rejected in a row with the same error, none accepted since. */
+  rejectionStreak(count: number): void;
+  /**
+   * Records of a partition not yet durable, and when a chunk became durable, the record timestamp
+   * (ms since the epoch) of its last record.
+   */
+  lag(topic: string, partition: number, lag: number, lastTimestampMs?: number): void;
+  /** The partitions of the topic this member now holds (others' series are dropped). */
+  assigned(topic: string, partitions: readonly number[]): void;
 }
 
 /** An observer that records nothing. */
@@ -21,5 +28,7 @@ export const noopObserver: PipelineObserver = {
   chunkDone: () => undefined,
   retried: () => undefined,
   databaseHealthy: () => undefined,
+  rejectionStreak: () => undefined,
   lag: () => undefined,
+  assigned: () => undefined,
 };
