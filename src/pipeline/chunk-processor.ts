@@ -14,7 +14,7 @@ import {
   classifyDbError,
   describeError,
   errorStack,
-  serverErrno,
+  isReadOnlyError,
   StoppedError,
   WorkerError,
   type FailureClass,
@@ -61,8 +61,6 @@ export interface ChunkProcessorDeps {
 
 /** The default of REJECTION_STORM_LIMIT. */
 export const DEFAULT_REJECTION_STORM_LIMIT = 100;
-// Read-only server errors (spec §8): a failover in progress, shown apart from an outage.
-const READ_ONLY_ERRNOS = new Set([1290, 1792, 1836]);
 
 /** One record on its way through the chunk. */
 interface Entry {
@@ -219,7 +217,7 @@ export class ChunkProcessor {
             if (!failing) this.failingWrites++;
             failing = true;
             this.observer.retried('database');
-            this.observer.databaseHealthy(false, READ_ONLY_ERRNOS.has(serverErrno(err) ?? 0));
+            this.observer.databaseHealthy(false, isReadOnlyError(err));
             return this.onRetry(`${module.name} write`, err, attempt, delayMs, hooks);
           },
         },
