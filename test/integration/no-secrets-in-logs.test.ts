@@ -95,7 +95,6 @@ describe('no secret and no row contents in logs or dlq.* headers (spec §7)', ()
       key: userId(i + 1),
       value: plantedEvent(i + 1, planted),
     }));
-    await produce(topic, events);
 
     const worker = WorkerProcess.start({
       mysql: { ...db.config, host: '127.0.0.1', port: proxy.port },
@@ -106,11 +105,10 @@ describe('no secret and no row contents in logs or dlq.* headers (spec §7)', ()
     });
     cleanup(() => worker.stop('SIGKILL'));
     for (let cut = 0; cut < 3; cut++) {
-      // Each cut comes once writes go on again (a row applied since the last one), a little later each time.
-      await worker.waitForLog(/^\[USER_CREATED\]/, 60_000, { after: worker.mark() });
-      await new Promise((r) => setTimeout(r, 150 + cut * 200));
+      // Each third of the stream meets a cut at its first multi-row statement (planted values in flight).
       const cutAt = worker.mark();
-      await proxy.cut(); // drops every connection, statements in flight included
+      proxy.cutAtNextStatement(4096);
+      await produce(topic, events.slice(cut * 1000, (cut + 1) * 1000));
       await worker.waitForLog(/write failed; retrying/, 60_000, { after: cutAt });
       await proxy.restore();
     }

@@ -3,7 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 /**
  * A TCP proxy the test owns, to take a service away and bring it back: cut() closes every
  * connection and refuses new ones (like a server that went down); restore() accepts again.
- * blackhole() keeps every connection open but drops what either side sends (like a network
+ * cutAtNextStatement() does the same the moment a large statement is sent. blackhole() keeps every connection open but drops what either side sends (like a network
  * that silently loses packets); resume() forwards again. retarget() sends new connections to
  * another server and leaves open ones where they are (like a managed database's endpoint after a
  * failover).
@@ -12,6 +12,8 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private dropping = false;
+  /** Set by cutAtNextStatement(): the size of a client packet that triggers the cut. */
+  private cutAtBytes: number | undefined;
 
   private constructor(
     private target: { host: string; port: number },
@@ -34,7 +36,14 @@ export class TcpProxy {
         s.on('error', () => undefined);
       }
       // Not pipe(): while blackholed, bytes are read and thrown away, and no side learns of it.
-      client.on('data', (chunk: Buffer) => void (this.dropping || upstream.write(chunk)));
+      client.on('data', (chunk: Buffer) => {
+        if (this.cutAtBytes !== undefined && chunk.length >= this.cutAtBytes) {
+          this.cutAtBytes = undefined;
+          void this.cut(); // the statement never reaches the server: lost in flight
+          return;
+        }
+        if (!this.dropping) upstream.write(chunk);
+      });
       upstream.on('data', (chunk: Buffer) => void (this.dropping || client.write(chunk)));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
@@ -56,6 +65,14 @@ export class TcpProxy {
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((ok) => server.close(() => ok()));
+  }
+
+  /**
+   * Arms a cut(): the next client packet of at least `bytes` (a multi-row statement, not a ping)
+   * closes every connection before it reaches the server, so the cut lands mid-statement.
+   */
+  cutAtNextStatement(bytes: number): void {
+    this.cutAtBytes = bytes;
   }
 
   /** From now on drops every byte in both directions, keeping connections (and accepting new ones). */
