@@ -41,9 +41,9 @@ export function optionalString(value: unknown, field: string, limit: SizeLimit):
 
 /** Reads a string that must be present and non-empty, enforcing the column's size. */
 export function requiredString(value: unknown, field: string, limit: SizeLimit): string {
-  if (value === undefined || value === null) throw invalid(field, 'is missing');
   const text = optionalString(value, field, limit);
-  if (text === null || text.trim() === '') throw invalid(field, 'is empty');
+  if (text === null) throw invalid(field, 'is missing');
+  if (text.trim() === '') throw invalid(field, 'is empty');
   return text;
 }
 
@@ -68,7 +68,6 @@ export function optionalTimestamp(value: unknown, field: string): SqlTimestamp |
 
 /** Reads a required ISO-8601 timestamp. */
 export function requiredTimestamp(value: unknown, field: string): SqlTimestamp {
-  if (value === undefined || value === null) throw invalid(field, 'is missing');
   const parsed = optionalTimestamp(value, field);
   if (parsed === null) throw invalid(field, 'is missing');
   return parsed;
@@ -98,14 +97,8 @@ function checkSize(text: string, field: string, limit: SizeLimit): void {
 /** MySQL counts utf8mb4 characters as code points; JavaScript's length counts UTF-16 units. */
 function countCodePoints(text: string): number {
   let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    count++;
-  }
+  // A string iterates by code point: a surrogate pair is one step.
+  for (const _ of text) count++;
   return count;
 }
 
@@ -113,5 +106,6 @@ function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a non-integer number';
+  if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
 }
