@@ -12,6 +12,9 @@ const INT_MIN = -2147483648;
 const LONE_SURROGATE = /\p{Cs}/u;
 const INT_MAX = 2147483647;
 
+// Number.isInteger is false for every non-number; as a type guard it also narrows.
+const isInteger = (value: unknown): value is number => Number.isInteger(value);
+
 function invalid(field: string, problem: string): InvalidEventError {
   return new InvalidEventError('invalid_event', `${field} ${problem}`, field);
 }
@@ -50,7 +53,7 @@ export function requiredString(value: unknown, field: string, limit: SizeLimit):
 /** Reads an integer that fits a signed 32-bit INT column; absent or null gives the fallback. */
 export function optionalInt(value: unknown, field: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
+  if (!isInteger(value)) {
     throw invalid(field, `must be an integer, got ${describeType(value)}`);
   }
   if (value < INT_MIN || value > INT_MAX) throw invalid(field, `is out of the INT range (${value})`);
@@ -89,7 +92,7 @@ function checkSize(text: string, field: string, limit: SizeLimit): void {
     const chars = countCodePoints(text);
     if (chars > limit.chars) throw invalid(field, `is ${chars} characters, longer than ${limit.chars}`);
   } else {
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const bytes = Buffer.byteLength(text); // UTF-8
     if (bytes > limit.bytes) throw invalid(field, `is ${bytes} bytes, longer than ${limit.bytes}`);
   }
 }
@@ -103,8 +106,8 @@ function countCodePoints(text: string): number {
 }
 
 function describeType(value: unknown): string {
+  // (null never gets here: every reader takes it as absent.)
   if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
   if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a non-integer number';
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { ConfigError, loadConfig, loadMysqlConfig } from '../../src/config';
 
 // Every variable's default, its accepted range at both ends and one past, with the message an
@@ -231,7 +234,17 @@ describe('text and list variables', () => {
   });
 
   it('refuse brokers that are not host:port pairs, quoting the value', () => {
-    for (const bad of ['kafka', 'kafka:', ':9092', 'kafka:9092:1', 'kafka:123456', 'a b:9092', ',', 'kafka:x']) {
+    for (const bad of [
+      'k1:9092,kafka',
+      'kafka',
+      'kafka:',
+      ':9092',
+      'kafka:9092:1',
+      'kafka:123456',
+      'a b:9092',
+      ',',
+      'kafka:x',
+    ]) {
       assert.deepEqual(problems({ KAFKA_BROKERS: bad }), [
         `KAFKA_BROKERS must be a comma-separated list of host:port, got ${JSON.stringify(bad)}`,
       ]);
@@ -263,6 +276,9 @@ describe('contradictions: each message in full', () => {
       'KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true',
     ]);
     assert.deepEqual(problems({ KAFKA_DLQ_TOPIC: 'user' }), ['KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC']);
+    assert.deepEqual(problems({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u' }), [
+      'KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512, got "gssapi"',
+    ]);
     // An unknown mechanism is reported once, as a bad value, not also as a missing one.
     assert.deepEqual(problems({ KAFKA_SASL_MECHANISM: 'gssapi' }), [
       'KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512, got "gssapi"',
@@ -300,5 +316,63 @@ describe('contradictions: each message in full', () => {
     });
     // An IP address is fine when the host name is not checked.
     assert.equal(loadMysqlConfig({ MYSQL_HOST: '10.0.0.1' }).host, '10.0.0.1');
+  });
+});
+
+describe('certificate and key files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-edges-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, contents: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, contents);
+    return path;
+  };
+  const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n');
+  const cert = file('cert.pem', '-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n');
+  const key = file('key.pem', '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n');
+  const missing = join(dir, 'missing.pem');
+
+  it('reads a client certificate and key for Kafka and MySQL', () => {
+    const config = loadConfig({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CERT_FILE: cert,
+      KAFKA_SSL_KEY_FILE: key,
+      MYSQL_SSL_MODE: 'verify-ca',
+      MYSQL_SSL_CA_FILE: ca,
+      MYSQL_SSL_CERT_FILE: cert,
+      MYSQL_SSL_KEY_FILE: key,
+    });
+    assert.deepEqual(config.kafka.security.tls, {
+      cert: '-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n',
+      key: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n',
+    });
+    assert.deepEqual(config.mysql.tls, {
+      mode: 'verify-ca',
+      ca: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n',
+      cert: '-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n',
+      key: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n',
+    });
+  });
+
+  it('names each file variable whose file cannot be read', () => {
+    for (const name of ['KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'MYSQL_SSL_CERT_FILE', 'MYSQL_SSL_KEY_FILE']) {
+      const found = problems({ [name]: missing });
+      assert.equal(found[0], `${name}: cannot read ${JSON.stringify(missing)} (ENOENT)`, name);
+    }
+  });
+
+  it('names the files set while TLS is off, and a certificate without its key', () => {
+    assert.deepEqual(problems({ MYSQL_SSL_CERT_FILE: cert, MYSQL_SSL_KEY_FILE: key }), [
+      'MYSQL_SSL_CERT_FILE, MYSQL_SSL_KEY_FILE set but MYSQL_SSL_MODE is disabled: set MYSQL_SSL_MODE',
+    ]);
+    assert.deepEqual(problems({ KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key }), [
+      'KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE set but KAFKA_SSL is not true: set KAFKA_SSL=true',
+    ]);
+    assert.deepEqual(problems({ MYSQL_SSL_MODE: 'verify-identity', MYSQL_HOST: 'db', MYSQL_SSL_CERT_FILE: cert }), [
+      'MYSQL_SSL_CERT_FILE and MYSQL_SSL_KEY_FILE go together: set both or neither',
+    ]);
+    assert.deepEqual(problems({ KAFKA_SSL: 'true', KAFKA_SSL_KEY_FILE: key }), [
+      'KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: set both or neither',
+    ]);
   });
 });

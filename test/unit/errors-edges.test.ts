@@ -48,6 +48,11 @@ describe('classifyDbError by SQLSTATE class when the number is not listed', () =
     assert.equal(classifyDbError({ errno: 2013, cause: { errno: 1406 } }), 'transient');
   });
 
+  it('ends the walk at a null or missing cause', () => {
+    assert.equal(classifyDbError(new Error('x', { cause: null })), 'transient');
+    assert.equal(classifyDbError({ cause: undefined }), 'transient');
+  });
+
   it('stops walking a cyclic cause chain', () => {
     const a: { cause?: unknown } = {};
     const b = { cause: a };
@@ -132,6 +137,7 @@ describe('describeError: every driver error gets a fixed text, never its message
       [Object.assign(new Error(secretSql), { name: 'KnexTimeoutError' }), withheld('KnexTimeoutError')],
       [Object.assign(new Error(secretSql), { name: 'QueryFailedException' }), withheld('QueryFailedException')],
       [{ errno: 5, message: secretSql }, withheld('database error')],
+      [{ errno: 5 }, withheld('database error')],
       [
         Object.assign(new Error(secretSql), { name: 'DriverException', code: 'EWHAT' }),
         `EWHAT: ${withheld('DriverException')}`,
@@ -155,6 +161,13 @@ describe('describeError: every driver error gets a fixed text, never its message
     assert.equal(
       describeError({ sqlMessage: "Duplicate entry 'jane@example.com' for key 'idx'", errno: 1062 }),
       "Duplicate entry '…' for key 'idx' (errno 1062)",
+    );
+  });
+
+  it("gives a worker error's code even when its message names it", () => {
+    assert.equal(
+      describeError(new WorkerError('BATCH_TOO_LARGE', 'BATCH_TOO_LARGE at offset 7', false)),
+      'BATCH_TOO_LARGE: BATCH_TOO_LARGE at offset 7',
     );
   });
 
@@ -216,6 +229,7 @@ describe('redactSqlMessage: more server messages', () => {
     ['no quote at all', 'no quote at all'],
     ["It doesn't quote", "It doesn't quote"],
     ["'leading' value", "'…'"],
+    ["Unknown column 'abc", "Unknown column '…'"],
   ];
   for (const [input, expected] of cases) {
     it(input, () => assert.equal(redactSqlMessage(input), expected));

@@ -71,6 +71,10 @@ describe('coalesceUpserts', () => {
     const rows = [row('a', 1, T1, 'a1'), row('a', 3, T1, 'a3'), row('a', 2, T2, 'a2')];
     assert.deepEqual(coalesceUpserts(rows), rows);
   });
+  it('folds into a last row whose higher version wins even without a timestamp', () => {
+    const out = coalesceUpserts([row('a', 1, T1, 'a1'), row('a', 2, null, 'a2')]);
+    assert.deepEqual(out, [{ ...row('a', 2, null, 'a2'), createdAt: 'created a1' }]);
+  });
   it('returns the rows unchanged when no key repeats', () => {
     const rows = [row('a', 1, T1, 'a'), row('b', 1, null, 'b')];
     assert.deepEqual(coalesceUpserts(rows), rows);

@@ -60,6 +60,7 @@ describe('ids: exactly 24 hexadecimal characters (spec §2)', () => {
     ['24 hex characters and a newline', `${ID}\n`],
     ['a number', 507],
     ['an object', { $oid: ID }],
+    ['an array holding an id', [ID]],
   ];
   for (const [name, id] of bad) {
     it(`rejects ${name} as entity_id of an upsert and as data.user_id of a delete`, () => {
@@ -279,5 +280,8 @@ describe('event types (spec §1, §5)', () => {
     );
     assertRejected({ ...del, data: 'gone' }, 'data', 'data must be an object');
     assertRejected({ ...del, data: [ID] }, 'data', 'data must be an object');
+    const e = created();
+    e.data.contact_info = 'jane@example.com';
+    assertRejected(e, 'data.contact_info', 'data.contact_info must be an object');
   });
 });
