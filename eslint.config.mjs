@@ -9,7 +9,7 @@ const kafkaOnlyHere = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cache/', '.tmp/', 'bench/results*'] },
+  { ignores: ['dist/', 'node_modules/', '.cache/', '.tmp/', 'bench/results*', '.stryker/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,6 +12,9 @@ const INT_MIN = -2147483648;
 const LONE_SURROGATE = /\p{Cs}/u;
 const INT_MAX = 2147483647;
 
+// Number.isInteger is false for every non-number; as a type guard it also narrows.
+const isInteger = (value: unknown): value is number => Number.isInteger(value);
+
 function invalid(field: string, problem: string): InvalidEventError {
   return new InvalidEventError('invalid_event', `${field} ${problem}`, field);
 }
@@ -41,16 +44,16 @@ export function optionalString(value: unknown, field: string, limit: SizeLimit):
 
 /** Reads a string that must be present and non-empty, enforcing the column's size. */
 export function requiredString(value: unknown, field: string, limit: SizeLimit): string {
-  if (value === undefined || value === null) throw invalid(field, 'is missing');
   const text = optionalString(value, field, limit);
-  if (text === null || text.trim() === '') throw invalid(field, 'is empty');
+  if (text === null) throw invalid(field, 'is missing');
+  if (text.trim() === '') throw invalid(field, 'is empty');
   return text;
 }
 
 /** Reads an integer that fits a signed 32-bit INT column; absent or null gives the fallback. */
 export function optionalInt(value: unknown, field: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
+  if (!isInteger(value)) {
     throw invalid(field, `must be an integer, got ${describeType(value)}`);
   }
   if (value < INT_MIN || value > INT_MAX) throw invalid(field, `is out of the INT range (${value})`);
@@ -68,7 +71,6 @@ export function optionalTimestamp(value: unknown, field: string): SqlTimestamp |
 
 /** Reads a required ISO-8601 timestamp. */
 export function requiredTimestamp(value: unknown, field: string): SqlTimestamp {
-  if (value === undefined || value === null) throw invalid(field, 'is missing');
   const parsed = optionalTimestamp(value, field);
   if (parsed === null) throw invalid(field, 'is missing');
   return parsed;
@@ -90,7 +92,7 @@ function checkSize(text: string, field: string, limit: SizeLimit): void {
     const chars = countCodePoints(text);
     if (chars > limit.chars) throw invalid(field, `is ${chars} characters, longer than ${limit.chars}`);
   } else {
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const bytes = Buffer.byteLength(text); // UTF-8
     if (bytes > limit.bytes) throw invalid(field, `is ${bytes} bytes, longer than ${limit.bytes}`);
   }
 }
@@ -98,20 +100,15 @@ function checkSize(text: string, field: string, limit: SizeLimit): void {
 /** MySQL counts utf8mb4 characters as code points; JavaScript's length counts UTF-16 units. */
 function countCodePoints(text: string): number {
   let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    count++;
-  }
+  // A string iterates by code point: a surrogate pair is one step.
+  for (const _ of text) count++;
   return count;
 }
 
 function describeType(value: unknown): string {
+  // (null never gets here: every reader takes it as absent.)
   if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
   if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a non-integer number';
+  if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
 }

@@ -47,10 +47,11 @@ export function parseIsoTimestamp(text: string): SqlTimestamp | null {
 
 /** Milliseconds since the epoch (as Kafka gives a record's timestamp, in text) → DATETIME(6); null when not valid. */
 export function epochMillisToSqlTimestamp(millis: string): SqlTimestamp | null {
+  // Whole non-negative milliseconds (Kafka's -1 means none): from 1970 on, and 15 digits always
+  // make a valid Date, so only the upper end of DATETIME's range is left to check.
   if (!/^\d{1,15}$/.test(millis)) return null;
   const date = new Date(Number(millis));
-  const year = date.getUTCFullYear();
-  if (Number.isNaN(year) || year < MIN_YEAR || year > MAX_YEAR) return null;
+  if (date.getUTCFullYear() > MAX_YEAR) return null;
   const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ, always UTC
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }

@@ -29,9 +29,46 @@ describe('decodeEnvelope', () => {
     assert.deepEqual(reasonOf(Buffer.from('null')), ['invalid_event', 'value must be a JSON object, got null']);
   });
 
-  it('rejects a missing or non-string event_type', () => {
+  it('rejects a missing, null, empty or non-string event_type', () => {
     assert.deepEqual(reasonOf(Buffer.from('{"entity_id":"x"}')), ['invalid_event', 'event_type is missing']);
+    assert.deepEqual(reasonOf(Buffer.from('{"event_type":null}')), ['invalid_event', 'event_type is missing']);
+    assert.deepEqual(reasonOf(Buffer.from('{"event_type":""}')), ['invalid_event', 'event_type is missing']);
     assert.deepEqual(reasonOf(Buffer.from('{"event_type":7}')), ['invalid_event', 'event_type must be a string']);
+    assert.deepEqual(reasonOf(Buffer.from('{"event_type":{}}')), ['invalid_event', 'event_type must be a string']);
+  });
+
+  it('names event_type as the field of its rejection', () => {
+    for (const text of ['{}', '{"event_type":""}', '{"event_type":false}']) {
+      assert.throws(
+        () => decodeEnvelope(Buffer.from(text)),
+        (err: unknown) => err instanceof InvalidEventError && err.field === 'event_type',
+        text,
+      );
+    }
+  });
+
+  it('rejects invalid UTF-8 inside an otherwise valid JSON string, without quoting the value', () => {
+    const head = Buffer.from('{"event_type":"user.created","data":{"password_hash":"SECRET');
+    const tail = Buffer.from('"}}');
+    // A stray continuation byte, a truncated 2-byte sequence, an overlong '/', an encoded surrogate.
+    for (const bad of [[0x80], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+      const value = Buffer.concat([head, Buffer.from(bad), tail]);
+      assert.doesNotThrow(() => JSON.parse(value.toString('utf8')), 'valid JSON once decoded with U+FFFD');
+      assert.deepEqual(reasonOf(value), ['invalid_json', 'value is not valid UTF-8']);
+    }
+    assert.equal(decodeEnvelope(Buffer.concat([head, Buffer.from('é😀'), tail])).event_type, 'user.created');
+  });
+
+  it('rejects each kind of non-object JSON as invalid_event naming the value', () => {
+    assert.deepEqual(reasonOf(Buffer.from('"user.created"')), [
+      'invalid_event',
+      'value must be a JSON object, got a string',
+    ]);
+    assert.deepEqual(reasonOf(Buffer.from('true')), ['invalid_event', 'value must be a JSON object, got a boolean']);
+    assert.throws(
+      () => decodeEnvelope(Buffer.from('[]')),
+      (err: unknown) => err instanceof InvalidEventError && err.field === 'value',
+    );
   });
 });
 
@@ -51,6 +88,18 @@ describe('decodeEnvelope: parse errors name the position, never the text', () =>
   it('counts lines and bytes (not UTF-16 units) for multi-line, non-ASCII input', () => {
     const [, message] = reasonOf(Buffer.from('{"née":1,\n  "x": oops}'));
     assert.equal(message, 'value is not JSON: InvalidSymbol at line 2, column 8 (byte 18)');
+  });
+
+  it('names what strict JSON forbids: comments, trailing commas, an empty value', () => {
+    const cases: Array<[string, string]> = [
+      ['{"event_type":"user.created" /* c */}', 'InvalidCommentToken at line 1, column 30 (byte 29)'],
+      ['{"event_type":"user.created",}', 'PropertyNameExpected at line 1, column 30 (byte 29)'],
+      ['', 'ValueExpected at line 1, column 1 (byte 0)'],
+      ['{"event_type":"user.created"}}', 'EndOfFileExpected at line 1, column 30 (byte 29)'],
+    ];
+    for (const [text, where] of cases) {
+      assert.deepEqual(reasonOf(Buffer.from(text)), ['invalid_json', `value is not JSON: ${where}`], text);
+    }
   });
 
   it('reports truncated input at its end', () => {

@@ -33,6 +33,11 @@ describe('dominates', () => {
     // NULL is "never stale" on either side, which is not transitive: no folding over it.
     assert.equal(dominates(row('a', 1, null, 'x'), row('a', 1, T1, 'y')), false);
     assert.equal(dominates(row('a', 1, T1, 'x'), row('a', 1, null, 'y')), false);
+    assert.equal(dominates(row('a', 1, null, 'x'), row('a', 1, null, 'y')), false);
+    // A version decides before timestamps, either way, whatever they are.
+    assert.equal(dominates(row('a', 3, null, 'x'), row('a', 2, null, 'y')), true);
+    assert.equal(dominates(row('a', 2, T2, 'x'), row('a', 3, T1, 'y')), false);
+    assert.equal(dominates(row('a', -1, T2, 'x'), row('a', 0, T1, 'y')), false);
   });
 });
 
@@ -61,6 +66,14 @@ describe('coalesceUpserts', () => {
     assert.deepEqual(coalesceUpserts(stale), stale);
     const unknownTime = [row('a', 1, T1, 'x'), row('a', 1, null, 'y')];
     assert.deepEqual(coalesceUpserts(unknownTime), unknownTime);
+  });
+  it("keeps a key's rows in order when any earlier row is not dominated, even if others are", () => {
+    const rows = [row('a', 1, T1, 'a1'), row('a', 3, T1, 'a3'), row('a', 2, T2, 'a2')];
+    assert.deepEqual(coalesceUpserts(rows), rows);
+  });
+  it('folds into a last row whose higher version wins even without a timestamp', () => {
+    const out = coalesceUpserts([row('a', 1, T1, 'a1'), row('a', 2, null, 'a2')]);
+    assert.deepEqual(out, [{ ...row('a', 2, null, 'a2'), createdAt: 'created a1' }]);
   });
   it('returns the rows unchanged when no key repeats', () => {
     const rows = [row('a', 1, T1, 'a'), row('b', 1, null, 'b')];

@@ -125,7 +125,11 @@ describe('mapUserEvent', () => {
     for (const recordTimestamp of ['-1', '', 'x']) {
       assert.throws(
         () => mapUserEvent({ event_type: 'user.deleted', entity_id: ID }, { recordTimestamp }),
-        (err: unknown) => err instanceof InvalidEventError && err.field === 'timestamp',
+        (err: unknown) =>
+          err instanceof InvalidEventError &&
+          err.reason === 'invalid_event' &&
+          err.field === 'timestamp' &&
+          err.message === 'timestamp is missing and the Kafka record has none',
       );
     }
   });

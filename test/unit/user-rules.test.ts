@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UserCommand, UserDelete, UserUpsert } from '../../src/domains/users/user.events';
-import { decide } from '../../src/domains/users/user.rules';
+import { decide, nextState } from '../../src/domains/users/user.rules';
 import { planStatements } from '../../src/domains/users/user.writer';
 
 function up(id: string, version: number, ts: string | null): UserUpsert {
@@ -48,6 +48,39 @@ describe('decide (spec §3 stale rules)', () => {
     assert.equal(decide(stored, del('a', '2025-01-01 00:00:01.000000')), 'applied');
     assert.equal(decide({ ...stored, eventTimestamp: null }, del('a')), 'applied');
     assert.equal(decide(undefined, del('a')), 'missing');
+  });
+});
+
+describe('decide and nextState: what a later command of the same chunk sees', () => {
+  const T1 = '2025-01-01 00:00:01.000000';
+  const T2 = '2025-01-01 00:00:02.000000';
+  it('applies an upsert to no row, and takes its version, timestamp and deleted_at', () => {
+    const command = up('a', 4, T2);
+    command.row.deletedAt = T1;
+    assert.equal(decide(undefined, command), 'applied');
+    assert.deepEqual(nextState(undefined, command), { version: 4, eventTimestamp: T2, deletedAt: T1 });
+    const stored = { version: 9, eventTimestamp: null, deletedAt: T1 };
+    assert.deepEqual(nextState(stored, up('a', 4, null)), { version: 4, eventTimestamp: null, deletedAt: null });
+  });
+  it('a delete keeps the version, sets the timestamp, and keeps an earlier deleted_at', () => {
+    assert.deepEqual(nextState({ version: 3, eventTimestamp: T1, deletedAt: null }, del('a', T2)), {
+      version: 3,
+      eventTimestamp: T2,
+      deletedAt: T2,
+    });
+    assert.deepEqual(nextState({ version: 3, eventTimestamp: T1, deletedAt: T1 }, del('a', T2)), {
+      version: 3,
+      eventTimestamp: T2,
+      deletedAt: T1,
+    });
+  });
+  it('refuses to apply a delete to no row', () => {
+    assert.throws(() => nextState(undefined, del('a')), /a delete applies only to a stored row/);
+  });
+  it('a delete at the same timestamp as the stored event applies; one microsecond earlier is stale', () => {
+    const stored = { version: 1, eventTimestamp: T1, deletedAt: null };
+    assert.equal(decide(stored, del('a', T1)), 'applied');
+    assert.equal(decide(stored, del('a', '2025-01-01 00:00:00.999999')), 'stale');
   });
 });
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { MikroORM } from '@mikro-orm/mysql';
 import { buildOrmOptions } from '../../src/db/orm-options';
 import type { User } from '../../src/domains/users/user.entity';
+import type { UserDelete } from '../../src/domains/users/user.events';
 import { UserStatements } from '../../src/domains/users/user.statements';
 
 const user = (id: string, bio: string | null): User => ({
@@ -93,5 +94,37 @@ describe('users statements (from the entity metadata and the conflict policy)', 
     assert.match(del.sql, /coalesce\(u\.`deleted_at`, d\.deleted_at\)/);
     assert.match(del.sql, /where \(d\.event_timestamp < u\.`event_timestamp`\) is not true$/);
     assert.throws(() => statements.upsertRows([]), /no rows/);
+  });
+
+  it('spells the whole locking read and soft delete (the guard of spec §3 is in their text)', () => {
+    assert.equal(
+      statements.lock(['a1']).sql,
+      'select `user_id` as id, `version` as version, `event_timestamp` as event_timestamp, ' +
+        '`deleted_at` as deleted_at from `users` where `user_id` in (?) for update',
+    );
+    const one =
+      'select ? as id, ? as event_id, cast(? as datetime(6)) as event_timestamp, cast(? as datetime(6)) as deleted_at';
+    const sql = (n: number): string =>
+      'update `users` u join (' +
+      Array<string>(n).fill(one).join(' union all ') +
+      ') d on u.`user_id` = d.id set u.`deleted_at` = coalesce(u.`deleted_at`, d.deleted_at), ' +
+      'u.`event_id` = d.event_id, u.`event_timestamp` = d.event_timestamp ' +
+      'where (d.event_timestamp < u.`event_timestamp`) is not true';
+    const d = (id: string): UserDelete => ({
+      kind: 'delete',
+      eventType: 'user.deleted',
+      entityId: id,
+      eventId: `e-${id}`,
+      eventTimestamp: 't',
+    });
+    assert.equal(statements.softDelete([d('a1')]).sql, sql(1));
+    assert.equal(statements.softDelete([d('a1'), d('b2'), d('c3')]).sql, sql(3));
+    assert.equal(statements.upsertSql(2), statements.upsertRows([user('a1', null), user('b2', null)]).sql);
+  });
+
+  it('refuses empty batches and builds the statements once per ORM', () => {
+    assert.throws(() => statements.lock([]), /UserStatements.lock: no ids/);
+    assert.throws(() => statements.softDelete([]), /UserStatements.softDelete: no deletes/);
+    assert.equal(UserStatements.of(orm.em.fork()), statements);
   });
 });

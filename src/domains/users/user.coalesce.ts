@@ -7,7 +7,8 @@ import type { User } from './user.entity';
  * known and `later`'s not earlier. (A NULL timestamp is "never stale" and so not transitive.)
  */
 export function dominates(later: User, earlier: User): boolean {
-  if (later.version !== earlier.version) return later.version > earlier.version;
+  if (later.version > earlier.version) return true;
+  if (later.version < earlier.version) return false;
   return (
     later.eventTimestamp !== null && earlier.eventTimestamp !== null && later.eventTimestamp >= earlier.eventTimestamp
   );
@@ -23,11 +24,11 @@ export function dominates(later: User, earlier: User): boolean {
  */
 export function coalesceUpserts(rows: readonly User[]): User[] {
   const byKey = groupBy(rows, (row) => row.userId);
-  if (byKey.size === rows.length) return [...rows];
   const out: User[] = [];
   for (const keyRows of byKey.values()) {
     const last = keyRows[keyRows.length - 1] as User;
-    if (keyRows.length > 1 && keyRows.slice(0, -1).every((row) => dominates(last, row))) {
+    // A key with one row passes too (nothing earlier): it is written as it is.
+    if (keyRows.slice(0, -1).every((row) => dominates(last, row))) {
       out.push({ ...last, createdAt: (keyRows[0] as User).createdAt });
     } else {
       out.push(...keyRows);
