@@ -22,9 +22,10 @@ export function compressedBatchSize(messages: readonly Message[]): number {
 
 /**
  * The letter as sent: whole when its compressed batch fits `limit`, else with its value cut to the
- * longest prefix that fits and headers saying so; null when even an empty value does not fit.
+ * longest prefix that fits and headers saying so (empty when even its key and headers exceed it:
+ * the broker, not an estimate, then says whether it is refused).
  */
-export function fitDeadLetter(message: Message, limit: number): Message | null {
+export function fitDeadLetter(message: Message, limit: number): Message {
   if (compressedBatchSize([message]) <= limit) return message;
   const value = toBuffer(message.value ?? null) ?? Buffer.alloc(0);
   const cut = (bytes: number): Message => ({
@@ -33,7 +34,7 @@ export function fitDeadLetter(message: Message, limit: number): Message | null {
     headers: { ...message.headers, [TRUNCATED_HEADER]: 'true', [ORIGINAL_BYTES_HEADER]: String(value.length) },
   });
   const fits = (bytes: number): boolean => compressedBatchSize([cut(bytes)]) <= limit;
-  if (!fits(0)) return null;
+  if (!fits(0)) return cut(0);
   // Compressed size grows with the prefix: binary search for the longest prefix that fits.
   let low = 0;
   let high = value.length - 1;

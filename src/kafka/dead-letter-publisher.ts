@@ -68,7 +68,7 @@ export class DeadLetterPublisher implements DeadLetterSink {
     const originals = letters.map((letter) => toMessage(letter, failedAt));
     const limit = await this.limitOf();
     try {
-      await this.send(originals.map((message) => this.fit(message, limit)));
+      await this.send(originals.map((message) => fitDeadLetter(message, limit)));
     } catch (err) {
       const refusal = refusalType(err);
       // The topic's size limit applies to a whole record batch: letters that are too large
@@ -86,13 +86,17 @@ export class DeadLetterPublisher implements DeadLetterSink {
   private async sendFitting(original: Message): Promise<void> {
     let limit = await this.limitOf();
     for (let shrinks = 0; ; shrinks++) {
-      const message = this.fit(original, limit);
+      const message = fitDeadLetter(original, limit);
       try {
         await this.send([message]);
         return;
       } catch (err) {
         const refusal = refusalType(err);
-        if (!refusal || !TOO_LARGE.has(refusal) || shrinks >= MAX_SHRINKS) throw this.translate(err, refusal);
+        // A letter already cut to nothing (its key and headers alone too large) cannot shrink further.
+        const empty = message.value !== original.value && (message.value as Buffer).length === 0;
+        if (!refusal || !TOO_LARGE.has(refusal) || empty || shrinks >= MAX_SHRINKS) {
+          throw this.translate(err, refusal);
+        }
         limit = Math.floor((Math.min(limit, compressedBatchSize([message])) * 3) / 4);
         this.limits.lower(this.topic, limit);
       }
@@ -106,18 +110,6 @@ export class DeadLetterPublisher implements DeadLetterSink {
     } catch (err) {
       throw this.translate(err, undefined);
     }
-  }
-
-  /** The letter cut to the limit; DEAD_LETTER_REFUSED when its key and headers alone exceed it. */
-  private fit(message: Message, limit: number): Message {
-    const fitted = fitDeadLetter(message, limit);
-    if (fitted) return fitted;
-    throw new WorkerError(
-      'DEAD_LETTER_REFUSED',
-      `a dead letter's key and headers alone exceed the ${limit} bytes topic "${this.topic}" (KAFKA_DLQ_TOPIC) ` +
-        `accepts; raise its max.message.bytes, then restart`,
-      false,
-    );
   }
 
   private translate(err: unknown, refusal: string | undefined): WorkerError {

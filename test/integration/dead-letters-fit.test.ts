@@ -172,7 +172,7 @@ describe('a record the source topic accepted always gets its dead letter (spec Â
       env: { DECOMPRESSED_BATCH_MAX_BYTES: String(1024 * 1024), KAFKA_SESSION_TIMEOUT_MS: '6000' },
     });
     cleanup(() => worker.stop('SIGKILL'));
-    const exit = await waitFor('the worker to exit', () => worker.exited, 90_000);
+    const exit = await waitFor('the worker to exit', () => worker.exitedCode() !== null && worker.exited, 90_000);
     assert.notEqual(exit.code, 0, 'exits non-zero');
     const [fatal] = worker.logs.filter(
       (l) => l.level === 'fatal' && /DECOMPRESSED_BATCH_MAX_BYTES/.test(String(l.msg)),
