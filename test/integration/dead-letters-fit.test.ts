@@ -147,6 +147,7 @@ describe('a record the source topic accepted always gets its dead letter (spec Â
     assert.equal(headerText(letter, 'dlq.reason'), 'invalid_event');
     assert.match(headerText(letter, 'dlq.error') ?? '', /entity_id/);
     assertPointsAt(letter, topic, offsets[1]!);
+    assert.equal(worker.messages(/max\.message\.bytes/).length, 0, 'the limit was read from the broker');
     assert.equal((await worker.stop('SIGTERM')).code, 0);
   });
 
