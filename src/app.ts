@@ -61,7 +61,11 @@ export class App {
       logger,
     );
     await checkBrokerCertificates(config.kafka.brokers, config.kafka.security);
-    const deadLetters = new DeadLetterPublisher(kafka, config.kafka.dlqTopic);
+    const deadLetters = new DeadLetterPublisher(
+      kafka,
+      config.kafka.dlqTopic,
+      logger.child({ component: 'dead-letters' }),
+    );
     this.processor = new ChunkProcessor({
       orm,
       registry,
@@ -82,6 +86,7 @@ export class App {
         partitionsConsumedConcurrently: config.kafka.partitionsConsumedConcurrently,
         sessionTimeoutMs: config.kafka.sessionTimeoutMs,
         progress,
+        decompressedBatchMaxBytes: config.kafka.decompressedBatchMaxBytes,
       },
       logger.child({ component: 'consumer' }),
       this.onFatal,

@@ -66,6 +66,8 @@ export interface Config {
     partitionsConsumedConcurrently: number;
     sessionTimeoutMs: number;
     security: KafkaSecurity;
+    /** The most bytes one fetched batch may decompress to (a bigger one ends the process). */
+    decompressedBatchMaxBytes: number;
   };
   mysql: MysqlConfig;
   logLevel: LogLevel;
@@ -118,6 +120,7 @@ const workerShape = {
   KAFKA_CLIENT_ID: text('KAFKA_CLIENT_ID', 'mysql-analytics-worker'),
   KAFKA_PARTITIONS_CONCURRENCY: int('KAFKA_PARTITIONS_CONCURRENCY', 4, 1, 64),
   KAFKA_SESSION_TIMEOUT_MS: int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+  DECOMPRESSED_BATCH_MAX_BYTES: int('DECOMPRESSED_BATCH_MAX_BYTES', 64 * 1024 * 1024, 65_536, 1024 * 1024 * 1024),
   KAFKA_SSL: flag('KAFKA_SSL', false),
   KAFKA_SSL_CA_FILE: pemFile('KAFKA_SSL_CA_FILE'),
   KAFKA_SSL_CERT_FILE: pemFile('KAFKA_SSL_CERT_FILE'),
@@ -253,6 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
       partitionsConsumedConcurrently: v.KAFKA_PARTITIONS_CONCURRENCY,
       sessionTimeoutMs: v.KAFKA_SESSION_TIMEOUT_MS,
       security: { tls, sasl },
+      decompressedBatchMaxBytes: v.DECOMPRESSED_BATCH_MAX_BYTES,
     },
     mysql: toMysql(v),
     logLevel: v.LOG_LEVEL,

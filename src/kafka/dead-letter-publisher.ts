@@ -1,6 +1,10 @@
-import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { boundText } from '../common/invalid-event-error';
 import { describeError, WorkerError } from '../errors';
 import type { DeadLetter, DeadLetterSink } from '../pipeline/source-record';
+import { compressedBatchSize, fitDeadLetter } from './dead-letter-fit';
+import { TopicLimits } from './topic-limit';
 
 // Broker answers that the same publish will get every time: retrying cannot mend them.
 const REFUSED_FOR_GOOD = new Set([
@@ -18,18 +22,24 @@ const REFUSED_FOR_GOOD = new Set([
   'INVALID_REQUIRED_ACKS',
 ]);
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+// How often a letter the broker still finds too large is cut further, each time to 3/4.
+const MAX_SHRINKS = 8;
 
 /**
  * Publishes dead letters: the original key, value bytes and headers, plus dlq.* headers
  * with the reason and where the record came from. Resolves once all replicas have them.
+ * Letters are gzip-compressed (every Kafka client reads gzip) and cut to fit the topic (spec §5).
  */
 export class DeadLetterPublisher implements DeadLetterSink {
   private readonly producer: Producer;
+  private readonly limits: TopicLimits;
 
   constructor(
     kafka: Kafka,
     private readonly topic: string,
+    logger?: Logger,
   ) {
+    this.limits = new TopicLimits(kafka, logger);
     // One request in flight keeps letters in order. A send retried after a lost acknowledgement may
     // duplicate a letter (at least once); dlq.topic/partition/offset identify its source uniquely.
     this.producer = kafka.producer({
@@ -55,30 +65,50 @@ export class DeadLetterPublisher implements DeadLetterSink {
    */
   async publish(letters: readonly DeadLetter[]): Promise<void> {
     const failedAt = new Date().toISOString();
-    const messages = letters.map((letter) => toMessage(letter, failedAt));
+    const originals = letters.map((letter) => toMessage(letter, failedAt));
+    const limit = await this.limitOf();
     try {
-      await this.send(messages);
+      await this.send(originals.map((message) => fitDeadLetter(message, limit)));
     } catch (err) {
       const refusal = refusalType(err);
       // The topic's size limit applies to a whole record batch: letters that are too large
-      // together may each fit, so they are sent one by one before giving up.
-      if (refusal && TOO_LARGE.has(refusal) && messages.length > 1) {
-        for (const message of messages) await this.sendOrThrow([message]);
-        return;
-      }
-      throw this.translate(err, refusal);
+      // together may each fit, so they are sent one by one, each cut further if still refused.
+      if (!refusal || !TOO_LARGE.has(refusal)) throw this.translate(err, refusal);
+      for (const message of originals) await this.sendFitting(message);
     }
   }
 
   private send(messages: Message[]): Promise<unknown> {
-    return this.producer.send({ topic: this.topic, acks: -1, messages });
+    return this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.GZIP, messages });
   }
 
-  private async sendOrThrow(messages: Message[]): Promise<void> {
+  /** Sends one letter; while the broker finds it too large, the limit is taken lower and it is cut again. */
+  private async sendFitting(original: Message): Promise<void> {
+    let limit = await this.limitOf();
+    for (let shrinks = 0; ; shrinks++) {
+      const message = fitDeadLetter(original, limit);
+      try {
+        await this.send([message]);
+        return;
+      } catch (err) {
+        const refusal = refusalType(err);
+        // A letter already cut to nothing (its key and headers alone too large) cannot shrink further.
+        const empty = message.value !== original.value && (message.value as Buffer).length === 0;
+        if (!refusal || !TOO_LARGE.has(refusal) || empty || shrinks >= MAX_SHRINKS) {
+          throw this.translate(err, refusal);
+        }
+        limit = Math.floor((Math.min(limit, compressedBatchSize([message])) * 3) / 4);
+        this.limits.lower(this.topic, limit);
+      }
+    }
+  }
+
+  /** The topic's max.message.bytes; a broker out of reach is a failure to retry. */
+  private async limitOf(): Promise<number> {
     try {
-      await this.send(messages);
+      return await this.limits.limitOf(this.topic);
     } catch (err) {
-      throw this.translate(err, refusalType(err));
+      throw this.translate(err, undefined);
     }
   }
 
@@ -103,7 +133,8 @@ function toMessage({ record, reason, error }: DeadLetter, failedAt: string): Mes
     headers: {
       ...(record.headers as IHeaders),
       'dlq.reason': reason,
-      'dlq.error': error,
+      // A message may quote input (an event_type of any length): headers stay bounded.
+      'dlq.error': boundText(error),
       'dlq.topic': record.topic,
       'dlq.partition': String(record.partition),
       'dlq.offset': record.offset,

@@ -5,6 +5,8 @@ import type { ChunkProcessor, ChunkHooks } from '../pipeline/chunk-processor';
 import type { PartitionProgress } from '../pipeline/partition-progress';
 import { noopObserver, type PipelineObserver } from '../pipeline/pipeline-observer';
 import type { SourceRecord } from '../pipeline/source-record';
+import { DEFAULT_DECOMPRESSED_BATCH_MAX_BYTES } from './codecs';
+import { watchOversizedBatches } from './oversized-batch';
 
 const SUBSCRIBE_ATTEMPTS = 20;
 const MID_BATCH_COMMIT_INTERVAL_MS = 1000;
@@ -23,6 +25,8 @@ export interface TopicConsumerOptions {
   sessionTimeoutMs: number;
   /** Where the consumer reports work and progress per partition (for readiness). */
   progress?: PartitionProgress;
+  /** DECOMPRESSED_BATCH_MAX_BYTES: a batch past it ends the process. */
+  decompressedBatchMaxBytes?: number;
 }
 
 /**
@@ -73,6 +77,8 @@ export class TopicConsumer {
         this.joined = false;
       });
     }
+    const { topic, groupId, decompressedBatchMaxBytes: maxBytes = DEFAULT_DECOMPRESSED_BATCH_MAX_BYTES } = options;
+    watchOversizedBatches(kafka, { topic, groupId, maxBytes }, logger, (err) => this.fail(err));
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
       this.joined = false;

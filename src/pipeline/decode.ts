@@ -8,8 +8,26 @@ export interface Envelope extends JsonObject {
   event_type: string;
 }
 
-/** bytes → envelope, or InvalidEventError (invalid_json / invalid_event) naming the problem. */
+/**
+ * Larger than any valid event can be. The users row at its largest is about 66 KB of text (a
+ * 65,535-byte avatar, 1,000 characters of VARCHARs, ids and timestamps); JSON escaping at its
+ * worst (\u00XX per byte, 12 bytes per astral character) makes it about 420 KB; the rest is slack
+ * for the fields not stored (password_hash, additional_emails, extras).
+ */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+
+/**
+ * bytes → envelope, or InvalidEventError (invalid_json / invalid_event) naming the problem. A
+ * value past MAX_EVENT_BYTES is refused by its size alone: parsing it would only cost memory.
+ */
 export function decodeEnvelope(value: Buffer): Envelope {
+  if (value.length > MAX_EVENT_BYTES) {
+    throw new InvalidEventError(
+      'invalid_event',
+      `value is ${value.length} bytes, larger than any valid event (${MAX_EVENT_BYTES})`,
+      'value',
+    );
+  }
   if (!isUtf8(value)) throw new InvalidEventError('invalid_json', 'value is not valid UTF-8');
   const text = value.toString('utf8');
   let parsed: unknown;
