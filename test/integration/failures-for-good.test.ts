@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { collectCleanups } from '../support/cleanups';
 import { UserTableModel } from '../support/expected-table';
@@ -57,7 +58,9 @@ describe('failures no retry can mend (spec §5): narrowed and dead-lettered, or 
     const dlqTopic = await createTopicWith('dlqrefused-dlq', [{ name: 'max.message.bytes', value: '2000' }]);
     const groupId = uniqueName('dlqrefused-group');
     const planted = plantedValues();
-    // A poison message over the dead-letter topic's limit; its JSON breaks at the password hash.
+    // A poison message whose headers alone (random, so gzip cannot shrink them) are over the
+    // dead-letter topic's limit: cutting its value cannot make it fit. Its JSON breaks at the hash.
+    const pad = randomBytes(3000).toString('base64');
     const poison = `{"event_type":"user.created","data":{"password_hash":${planted.passwordHash},"bio":"${planted.bio}","pad":"${'p'.repeat(3000)}"}}`;
     const valid = [
       userUpsertEvent('user.created', userId(1), { email: planted.email }),
@@ -65,7 +68,7 @@ describe('failures no retry can mend (spec §5): narrowed and dead-lettered, or 
     ];
     await produce(topic, [
       { key: userId(1), value: valid[0] },
-      { key: 'poison', value: poison },
+      { key: 'poison', value: poison, headers: { pad } },
       { key: userId(2), value: valid[1] },
     ]);
 
