@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const verb = values['dry-run'] ? 'would redrive' : 'redriven';
   process.stdout.write(
     `${verb}: ${summary.redriven} ${JSON.stringify(summary.byReason)}; already redriven: ${summary.alreadyRedriven}; ` +
-      `filtered out: ${summary.filteredOut}; dead letters read: ${summary.seen}\n`,
+      `filtered out: ${summary.filteredOut}; cut to fit, not redriven: ${summary.truncated}; dead letters read: ${summary.seen}\n`,
   );
 }
 

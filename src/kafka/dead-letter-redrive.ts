@@ -16,6 +16,8 @@ export interface RedriveSummary {
   redriven: number;
   alreadyRedriven: number;
   filteredOut: number;
+  /** Letters whose value was cut to fit (dlq.value_truncated): never sent back, the value is not whole. */
+  truncated: number;
   byReason: Record<string, number>;
 }
 
@@ -35,7 +37,8 @@ const sourceTimestamp = (message: KafkaMessage): string => {
  * Sends dead letters back to their source topic with their original key, value, headers and
  * timestamp (a delete without its own takes it: every redrive writes the same rows).
  * Each redriven letter's id (partition/offset in the dead-letter topic) is appended to the
- * ledger topic `<dlq>.redriven` after the send, so a later redrive skips it.
+ * ledger topic `<dlq>.redriven` after the send, so a later redrive skips it. A letter whose value
+ * was cut to fit is counted and never sent back: its whole value is only in the source topic.
  */
 export async function redriveDeadLetters(kafka: Kafka, options: RedriveOptions): Promise<RedriveSummary> {
   const ledgerTopic = `${options.dlqTopic}.redriven`;
@@ -44,7 +47,14 @@ export async function redriveDeadLetters(kafka: Kafka, options: RedriveOptions):
     if (message.key) done.add(message.key.toString());
   });
 
-  const summary: RedriveSummary = { seen: 0, redriven: 0, alreadyRedriven: 0, filteredOut: 0, byReason: {} };
+  const summary: RedriveSummary = {
+    seen: 0,
+    redriven: 0,
+    alreadyRedriven: 0,
+    filteredOut: 0,
+    truncated: 0,
+    byReason: {},
+  };
   const producer = kafka.producer({ maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
@@ -54,6 +64,7 @@ export async function redriveDeadLetters(kafka: Kafka, options: RedriveOptions):
       const reason = header(message.headers, 'dlq.reason') ?? 'unknown';
       const source = header(message.headers, 'dlq.topic');
       if (done.has(id)) summary.alreadyRedriven++;
+      else if (header(message.headers, 'dlq.value_truncated') === 'true') summary.truncated++;
       else if ((options.reason && reason !== options.reason) || !source) summary.filteredOut++;
       else if (options.limit !== undefined && summary.redriven >= options.limit) summary.filteredOut++;
       else {

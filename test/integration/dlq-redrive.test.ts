@@ -46,12 +46,7 @@ describe('npm run dlq:redrive', () => {
     const topic = await createTopic('redrive', 2);
     const dlqTopic = `${topic}.dlq`;
     const groupId = uniqueName('redrive-group');
-    const redrive = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/dlq-redrive.ts', ...args], {
-        cwd: projectRoot,
-        encoding: 'utf8',
-        env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: dlqTopic },
-      });
+    const redrive = (...args: string[]) => redriveCli(topic, dlqTopic, ...args);
 
     await produce(topic, [
       { key: userId(1), value: userUpsertEvent('user.created', userId(1), { phone: '+1' }) },
@@ -149,5 +144,28 @@ describe('npm run dlq:redrive', () => {
     const badLimit = run('--limit', '-3');
     assert.equal(badLimit.status, 2);
     assert.match(badLimit.stderr, /limit/);
+  });
+
+  it('never sends back a letter whose value was cut to fit: it is counted, the source topic gets nothing', async () => {
+    const topic = await createTopic('redrivecut');
+    const dlqTopic = await createTopic('redrivecut-dlq');
+    await produce(dlqTopic, [
+      {
+        key: userId(1),
+        value: '{"event_type":"user.created","data":{"bio":"cut he',
+        headers: {
+          'dlq.reason': 'invalid_json',
+          'dlq.topic': topic,
+          'dlq.partition': '0',
+          'dlq.offset': '7',
+          'dlq.value_truncated': 'true',
+          'dlq.value_bytes': '3000000',
+        },
+      },
+    ]);
+    const run = redriveCli(topic, dlqTopic);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /redriven: 0 \{\}; .*cut to fit, not redriven: 1; dead letters read: 1/);
+    assert.deepEqual([...(await endOffsets(topic)).values()], ['0'], 'nothing sent to the source topic');
   });
 });
