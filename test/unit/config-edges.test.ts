@@ -16,6 +16,7 @@ const MYSQL_DEFAULTS = {
   database: 'analytics',
   poolSize: 5,
   queryTimeoutMs: 60_000,
+  connectionMaxAgeMs: 300_000,
 };
 
 function problems(env: Record<string, string>, load: (env: Record<string, string>) => unknown = loadConfig): string[] {
@@ -49,6 +50,7 @@ describe('configuration defaults', () => {
         clientId: 'mysql-analytics-worker',
         partitionsConsumedConcurrently: 4,
         sessionTimeoutMs: 30_000,
+        decompressedBatchMaxBytes: 64 * 1024 * 1024,
         security: { tls: null, sasl: null },
       },
       mysql: MYSQL_DEFAULTS,
@@ -58,6 +60,7 @@ describe('configuration defaults', () => {
       writeChunkSize: 500,
       shutdownTimeoutMs: 10_000,
       partitionStuckMs: 60_000,
+      rejectionStormLimit: 100,
       retry: { initialDelayMs: 200, maxDelayMs: 30_000 },
     });
     assertDeepFrozen(config);
@@ -118,6 +121,9 @@ describe('every variable is read', () => {
       PARTITION_STUCK_MS: '90000',
       RETRY_INITIAL_DELAY_MS: '50',
       RETRY_MAX_DELAY_MS: '5000',
+      REJECTION_STORM_LIMIT: '7',
+      DECOMPRESSED_BATCH_MAX_BYTES: '1048576',
+      MYSQL_CONNECTION_MAX_AGE_MS: '60000',
     });
     assert.deepEqual(config, {
       kafka: {
@@ -128,6 +134,7 @@ describe('every variable is read', () => {
         clientId: 'c',
         partitionsConsumedConcurrently: 8,
         sessionTimeoutMs: 45_000,
+        decompressedBatchMaxBytes: 1_048_576,
         security: { tls: null, sasl: null },
       },
       mysql: {
@@ -138,6 +145,7 @@ describe('every variable is read', () => {
         database: 'a2',
         poolSize: 7,
         queryTimeoutMs: 5000,
+        connectionMaxAgeMs: 60_000,
       },
       logLevel: 'warn',
       eventLogLevel: 'debug',
@@ -145,6 +153,7 @@ describe('every variable is read', () => {
       writeChunkSize: 1000,
       shutdownTimeoutMs: 20_000,
       partitionStuckMs: 90_000,
+      rejectionStormLimit: 7,
       retry: { initialDelayMs: 50, maxDelayMs: 5000 },
     });
   });
