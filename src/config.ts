@@ -83,18 +83,19 @@ export class ConfigError extends Error {
   }
 }
 
-const isSet = (v: unknown): boolean => v !== undefined;
+// An empty variable counts as unset, as in the schema.
+const given = (env: Env, name: string): boolean => Boolean(env[name]);
 
 /** Contradictions among the MySQL TLS variables (each message names the variables). */
 function mysqlProblems(v: Partial<Values<typeof mysqlVariables>>, env: Env): string[] {
   const problems: string[] = [];
   const files = ['MYSQL_SSL_CA_FILE', 'MYSQL_SSL_CERT_FILE', 'MYSQL_SSL_KEY_FILE'] as const;
   if (v.MYSQL_SSL_MODE === 'disabled') {
-    const set = files.filter((name) => isSet(env[name] || undefined));
+    const set = files.filter((name) => given(env, name));
     if (set.length > 0) problems.push(`${set.join(', ')} set but MYSQL_SSL_MODE is disabled: set MYSQL_SSL_MODE`);
   }
   // Without its own CA, verify-ca would accept any certificate a public CA ever signed.
-  if (v.MYSQL_SSL_MODE === 'verify-ca' && !isSet(env.MYSQL_SSL_CA_FILE || undefined)) {
+  if (v.MYSQL_SSL_MODE === 'verify-ca' && !given(env, 'MYSQL_SSL_CA_FILE')) {
     problems.push('MYSQL_SSL_MODE=verify-ca needs MYSQL_SSL_CA_FILE (or use verify-identity with the system CAs)');
   }
   // The driver checks an IP address against the name "localhost", not against the address.
@@ -103,7 +104,7 @@ function mysqlProblems(v: Partial<Values<typeof mysqlVariables>>, env: Env): str
       'MYSQL_SSL_MODE=verify-identity needs MYSQL_HOST to be the host name in the certificate, not an IP address',
     );
   }
-  if (isSet(env.MYSQL_SSL_CERT_FILE || undefined) !== isSet(env.MYSQL_SSL_KEY_FILE || undefined)) {
+  if (given(env, 'MYSQL_SSL_CERT_FILE') !== given(env, 'MYSQL_SSL_KEY_FILE')) {
     problems.push('MYSQL_SSL_CERT_FILE and MYSQL_SSL_KEY_FILE go together: set both or neither');
   }
   return problems;
@@ -112,25 +113,29 @@ function mysqlProblems(v: Partial<Values<typeof mysqlVariables>>, env: Env): str
 /** Contradictions among the Kafka variables. */
 function kafkaProblems(v: Partial<Values<typeof workerVariables>>, env: Env): string[] {
   const problems: string[] = [];
-  const given = (name: string): boolean => isSet(env[name] || undefined);
   if (v.KAFKA_SSL === false) {
-    const set = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'].filter(given);
+    const set = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'].filter((name) => given(env, name));
     if (set.length > 0) problems.push(`${set.join(', ')} set but KAFKA_SSL is not true: set KAFKA_SSL=true`);
   }
-  if (given('KAFKA_SSL_CERT_FILE') !== given('KAFKA_SSL_KEY_FILE')) {
+  if (given(env, 'KAFKA_SSL_CERT_FILE') !== given(env, 'KAFKA_SSL_KEY_FILE')) {
     problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: set both or neither');
   }
   if (v.KAFKA_SASL_MECHANISM !== undefined) {
-    if (!given('KAFKA_SASL_USERNAME')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME is required');
-    if (!given('KAFKA_SASL_PASSWORD')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_PASSWORD is required');
+    if (!given(env, 'KAFKA_SASL_USERNAME'))
+      problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME is required');
+    if (!given(env, 'KAFKA_SASL_PASSWORD'))
+      problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_PASSWORD is required');
     // PLAIN sends the password as it is: over plaintext anyone on the path reads it.
     if (v.KAFKA_SASL_MECHANISM === 'plain' && v.KAFKA_SSL === false) {
       problems.push('KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true');
     }
-  } else if (!given('KAFKA_SASL_MECHANISM') && (given('KAFKA_SASL_USERNAME') || given('KAFKA_SASL_PASSWORD'))) {
+  } else if (
+    !given(env, 'KAFKA_SASL_MECHANISM') &&
+    (given(env, 'KAFKA_SASL_USERNAME') || given(env, 'KAFKA_SASL_PASSWORD'))
+  ) {
     problems.push('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD set but KAFKA_SASL_MECHANISM is not');
   }
-  if (isSet(v.KAFKA_TOPIC) && v.KAFKA_DLQ_TOPIC === v.KAFKA_TOPIC) {
+  if (v.KAFKA_TOPIC !== undefined && v.KAFKA_DLQ_TOPIC === v.KAFKA_TOPIC) {
     problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
   }
   return problems;
