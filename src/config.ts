@@ -1,22 +1,10 @@
 /**
- * The worker's configuration: one schema over process.env, validated at once,
+ * The worker's configuration: the variables of src/config-schema.ts read from process.env at once,
  * so a bad deployment stops at start-up with every bad variable named.
  */
 import { isIP } from 'node:net';
-import {
-  flag,
-  hostPorts,
-  int,
-  oneOf,
-  optionalOneOf,
-  optionalSecret,
-  optionalText,
-  parseEnv,
-  pemFile,
-  secret,
-  text,
-  type Env,
-} from './config-vars';
+import { mysqlVariables, workerVariables, type LOG_LEVELS } from './config-schema';
+import { parseEnv, type Env, type Values } from './config-vars';
 import { ormEnvProblems } from './orm-env-guard';
 
 /** How the MySQL connection is secured; absent means plain TCP (the local default). */
@@ -84,7 +72,6 @@ export interface Config {
   rejectionStormLimit: number;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** A pino level name. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -96,62 +83,19 @@ export class ConfigError extends Error {
   }
 }
 
-const mysqlShape = {
-  MYSQL_HOST: text('MYSQL_HOST', 'localhost'),
-  MYSQL_PORT: int('MYSQL_PORT', 3306, 1, 65535),
-  MYSQL_USER: text('MYSQL_USER', 'analytics'),
-  MYSQL_PASSWORD: secret('analytics123'),
-  MYSQL_DATABASE: text('MYSQL_DATABASE', 'analytics'),
-  MYSQL_POOL_SIZE: int('MYSQL_POOL_SIZE', 5, 1, 100),
-  MYSQL_QUERY_TIMEOUT_MS: int('MYSQL_QUERY_TIMEOUT_MS', 60_000, 100, 3_600_000),
-  MYSQL_CONNECTION_MAX_AGE_MS: int('MYSQL_CONNECTION_MAX_AGE_MS', 300_000, 1_000, 86_400_000),
-  MYSQL_SSL_MODE: oneOf('MYSQL_SSL_MODE', ['disabled', 'verify-ca', 'verify-identity'], 'disabled'),
-  MYSQL_SSL_CA_FILE: pemFile('MYSQL_SSL_CA_FILE'),
-  MYSQL_SSL_CERT_FILE: pemFile('MYSQL_SSL_CERT_FILE'),
-  MYSQL_SSL_KEY_FILE: pemFile('MYSQL_SSL_KEY_FILE'),
-};
-
-const workerShape = {
-  ...mysqlShape,
-  KAFKA_BROKERS: hostPorts('KAFKA_BROKERS', 'localhost:9092'),
-  KAFKA_TOPIC: text('KAFKA_TOPIC', 'user'),
-  KAFKA_GROUP_ID: text('KAFKA_GROUP_ID', 'mysql-analytics-service'),
-  KAFKA_DLQ_TOPIC: text('KAFKA_DLQ_TOPIC', 'user.dlq'),
-  KAFKA_CLIENT_ID: text('KAFKA_CLIENT_ID', 'mysql-analytics-worker'),
-  KAFKA_PARTITIONS_CONCURRENCY: int('KAFKA_PARTITIONS_CONCURRENCY', 4, 1, 64),
-  KAFKA_SESSION_TIMEOUT_MS: int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
-  DECOMPRESSED_BATCH_MAX_BYTES: int('DECOMPRESSED_BATCH_MAX_BYTES', 64 * 1024 * 1024, 65_536, 1024 * 1024 * 1024),
-  KAFKA_SSL: flag('KAFKA_SSL', false),
-  KAFKA_SSL_CA_FILE: pemFile('KAFKA_SSL_CA_FILE'),
-  KAFKA_SSL_CERT_FILE: pemFile('KAFKA_SSL_CERT_FILE'),
-  KAFKA_SSL_KEY_FILE: pemFile('KAFKA_SSL_KEY_FILE'),
-  KAFKA_SASL_MECHANISM: optionalOneOf('KAFKA_SASL_MECHANISM', ['plain', 'scram-sha-256', 'scram-sha-512']),
-  KAFKA_SASL_USERNAME: optionalText('KAFKA_SASL_USERNAME'),
-  KAFKA_SASL_PASSWORD: optionalSecret(),
-  LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-  EVENT_LOG_LEVEL: oneOf('EVENT_LOG_LEVEL', LOG_LEVELS, 'info'),
-  HTTP_PORT: int('HTTP_PORT', 8080, 0, 65535),
-  WRITE_CHUNK_SIZE: int('WRITE_CHUNK_SIZE', 500, 1, 10_000),
-  SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
-  PARTITION_STUCK_MS: int('PARTITION_STUCK_MS', 60_000, 1_000, 3_600_000),
-  RETRY_INITIAL_DELAY_MS: int('RETRY_INITIAL_DELAY_MS', 200, 1, 60_000),
-  RETRY_MAX_DELAY_MS: int('RETRY_MAX_DELAY_MS', 30_000, 1, 600_000),
-  REJECTION_STORM_LIMIT: int('REJECTION_STORM_LIMIT', 100, 1, 1_000_000),
-};
-
-type Values<S extends Record<string, unknown>> = Partial<{ [K in keyof S]: unknown }>;
-const isSet = (v: unknown): boolean => v !== undefined;
+// An empty variable counts as unset, as in the schema.
+const given = (env: Env, name: string): boolean => Boolean(env[name]);
 
 /** Contradictions among the MySQL TLS variables (each message names the variables). */
-function mysqlProblems(v: Values<typeof mysqlShape>, env: Env): string[] {
+function mysqlProblems(v: Partial<Values<typeof mysqlVariables>>, env: Env): string[] {
   const problems: string[] = [];
   const files = ['MYSQL_SSL_CA_FILE', 'MYSQL_SSL_CERT_FILE', 'MYSQL_SSL_KEY_FILE'] as const;
   if (v.MYSQL_SSL_MODE === 'disabled') {
-    const set = files.filter((name) => isSet(env[name] || undefined));
+    const set = files.filter((name) => given(env, name));
     if (set.length > 0) problems.push(`${set.join(', ')} set but MYSQL_SSL_MODE is disabled: set MYSQL_SSL_MODE`);
   }
   // Without its own CA, verify-ca would accept any certificate a public CA ever signed.
-  if (v.MYSQL_SSL_MODE === 'verify-ca' && !isSet(env.MYSQL_SSL_CA_FILE || undefined)) {
+  if (v.MYSQL_SSL_MODE === 'verify-ca' && !given(env, 'MYSQL_SSL_CA_FILE')) {
     problems.push('MYSQL_SSL_MODE=verify-ca needs MYSQL_SSL_CA_FILE (or use verify-identity with the system CAs)');
   }
   // The driver checks an IP address against the name "localhost", not against the address.
@@ -160,34 +104,38 @@ function mysqlProblems(v: Values<typeof mysqlShape>, env: Env): string[] {
       'MYSQL_SSL_MODE=verify-identity needs MYSQL_HOST to be the host name in the certificate, not an IP address',
     );
   }
-  if (isSet(env.MYSQL_SSL_CERT_FILE || undefined) !== isSet(env.MYSQL_SSL_KEY_FILE || undefined)) {
+  if (given(env, 'MYSQL_SSL_CERT_FILE') !== given(env, 'MYSQL_SSL_KEY_FILE')) {
     problems.push('MYSQL_SSL_CERT_FILE and MYSQL_SSL_KEY_FILE go together: set both or neither');
   }
   return problems;
 }
 
 /** Contradictions among the Kafka variables. */
-function kafkaProblems(v: Values<typeof workerShape>, env: Env): string[] {
+function kafkaProblems(v: Partial<Values<typeof workerVariables>>, env: Env): string[] {
   const problems: string[] = [];
-  const given = (name: string): boolean => isSet(env[name] || undefined);
   if (v.KAFKA_SSL === false) {
-    const set = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'].filter(given);
+    const set = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'].filter((name) => given(env, name));
     if (set.length > 0) problems.push(`${set.join(', ')} set but KAFKA_SSL is not true: set KAFKA_SSL=true`);
   }
-  if (given('KAFKA_SSL_CERT_FILE') !== given('KAFKA_SSL_KEY_FILE')) {
+  if (given(env, 'KAFKA_SSL_CERT_FILE') !== given(env, 'KAFKA_SSL_KEY_FILE')) {
     problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: set both or neither');
   }
   if (v.KAFKA_SASL_MECHANISM !== undefined) {
-    if (!given('KAFKA_SASL_USERNAME')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME is required');
-    if (!given('KAFKA_SASL_PASSWORD')) problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_PASSWORD is required');
+    if (!given(env, 'KAFKA_SASL_USERNAME'))
+      problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME is required');
+    if (!given(env, 'KAFKA_SASL_PASSWORD'))
+      problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_PASSWORD is required');
     // PLAIN sends the password as it is: over plaintext anyone on the path reads it.
     if (v.KAFKA_SASL_MECHANISM === 'plain' && v.KAFKA_SSL === false) {
       problems.push('KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true');
     }
-  } else if (!given('KAFKA_SASL_MECHANISM') && (given('KAFKA_SASL_USERNAME') || given('KAFKA_SASL_PASSWORD'))) {
+  } else if (
+    !given(env, 'KAFKA_SASL_MECHANISM') &&
+    (given(env, 'KAFKA_SASL_USERNAME') || given(env, 'KAFKA_SASL_PASSWORD'))
+  ) {
     problems.push('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD set but KAFKA_SASL_MECHANISM is not');
   }
-  if (isSet(v.KAFKA_TOPIC) && v.KAFKA_DLQ_TOPIC === v.KAFKA_TOPIC) {
+  if (v.KAFKA_TOPIC !== undefined && v.KAFKA_DLQ_TOPIC === v.KAFKA_TOPIC) {
     problems.push('KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC');
   }
   return problems;
@@ -202,7 +150,7 @@ function pemFiles(ca?: string, cert?: string, key?: string): { ca?: string; cert
   };
 }
 
-function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): MysqlConfig {
+function toMysql(v: Values<typeof mysqlVariables>): MysqlConfig {
   const mysql: MysqlConfig = {
     host: v.MYSQL_HOST,
     port: v.MYSQL_PORT,
@@ -224,14 +172,14 @@ function toMysql(v: ReturnType<typeof parseEnv<typeof mysqlShape>>['values']): M
 
 /** Reads only the MySQL part (for the MikroORM CLI, which must not need Kafka settings). */
 export function loadMysqlConfig(env: Env = process.env): MysqlConfig {
-  const { values, problems } = parseEnv(mysqlShape, env, (v) => [...mysqlProblems(v, env), ...ormEnvProblems(env)]);
+  const { values, problems } = parseEnv(mysqlVariables, env, (v) => [...mysqlProblems(v, env), ...ormEnvProblems(env)]);
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(toMysql(values));
 }
 
 /** Reads and validates the whole configuration (spec §6 plus the documented tuning variables). */
 export function loadConfig(env: Env = process.env): Config {
-  const { values: v, problems } = parseEnv(workerShape, env, (partial) => [
+  const { values: v, problems } = parseEnv(workerVariables, env, (partial) => [
     ...mysqlProblems(partial, env),
     ...kafkaProblems(partial, env),
     ...ormEnvProblems(env),
