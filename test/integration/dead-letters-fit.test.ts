@@ -7,7 +7,14 @@ import { collectCleanups } from '../support/cleanups';
 import { UserTableModel } from '../support/expected-table';
 import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
-import { committedOffsets, headerText, readTopic, testKafka, waitForCaughtUp } from '../support/test-kafka';
+import {
+  committedOffsets,
+  createTopic,
+  headerText,
+  readTopic,
+  testKafka,
+  waitForCaughtUp,
+} from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
 
@@ -17,22 +24,6 @@ registerCodecs();
 const THREE_MB = 3_000_000;
 /** A JSON object of `size` bytes that compresses to a few KB and is no valid event. */
 const hugeValue = (size: number): string => `{"event_type":"user.created","pad":"${'p'.repeat(size - 38)}"}`;
-
-async function createTopicWith(prefix: string, config: Record<string, string> = {}): Promise<string> {
-  const topic = uniqueName(prefix).replace(/_/g, '-');
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-  return topic;
-}
 
 /** Sends each group of records as its own zstd-compressed batch; returns the offset of each record. */
 async function produceZstd(topic: string, batches: Array<Array<{ key: string; value: string }>>): Promise<string[]> {
@@ -73,8 +64,8 @@ describe('a record the source topic accepted always gets its dead letter (spec Â
   it('dead-letters a 3 MB zstd record whole (compressed) and a 200,000-character event_type with a bounded dlq.error; goes on', async () => {
     const db = await TestDatabase.create('dlqfit');
     cleanup(() => db.drop());
-    const topic = await createTopicWith('dlqfit', { 'max.message.bytes': String(10 * 1024 * 1024) });
-    const dlqTopic = await createTopicWith('dlqfit-dlq'); // the broker's default limit (about 1 MB)
+    const topic = await createTopic('dlqfit', 1, { 'max.message.bytes': String(10 * 1024 * 1024) });
+    const dlqTopic = await createTopic('dlqfit-dlq'); // the broker's default limit (about 1 MB)
     const groupId = uniqueName('dlqfit-group');
     const huge = hugeValue(THREE_MB);
     const longType = JSON.stringify({ event_type: 'e'.repeat(200_000), entity_id: userId(9) });
@@ -118,8 +109,8 @@ describe('a record the source topic accepted always gets its dead letter (spec Â
   it('cuts a dead letter to fit a topic of max.message.bytes=1500, saying so in headers', async () => {
     const db = await TestDatabase.create('dlqcut');
     cleanup(() => db.drop());
-    const topic = await createTopicWith('dlqcut');
-    const dlqTopic = await createTopicWith('dlqcut-dlq', { 'max.message.bytes': '1500' });
+    const topic = await createTopic('dlqcut');
+    const dlqTopic = await createTopic('dlqcut-dlq', 1, { 'max.message.bytes': '1500' });
     const groupId = uniqueName('dlqcut-group');
     // Valid JSON, no valid event, about 5 KB of random (incompressible) text.
     const noise = JSON.stringify({
@@ -154,7 +145,7 @@ describe('a record the source topic accepted always gets its dead letter (spec Â
   it('ends the process on a batch past DECOMPRESSED_BATCH_MAX_BYTES, naming topic, partition and offset; raising it goes on', async () => {
     const db = await TestDatabase.create('dlqbomb');
     cleanup(() => db.drop());
-    const topic = await createTopicWith('dlqbomb');
+    const topic = await createTopic('dlqbomb');
     const dlqTopic = `${topic}.dlq`;
     const groupId = uniqueName('dlqbomb-group');
     const offsets = await produceZstd(topic, [

@@ -13,6 +13,7 @@ import { TcpProxy } from '../support/tcp-proxy';
 import { createTopic, endOffsets, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
+import { readyz } from '../support/ops-http';
 
 const run = promisify(execFile);
 const DATABASE = uniqueName('failover').replace(/-/g, '_').slice(0, 60);
@@ -56,11 +57,6 @@ async function startServer(engine: DbEngine, cleanup: ReturnType<typeof collectC
 async function users(server: Server): Promise<unknown[]> {
   const [rows] = await server.admin.query(`SELECT * FROM \`${DATABASE}\`.users ORDER BY user_id`);
   return rows as unknown[];
-}
-
-async function readyz(port: number): Promise<{ status: number; checks: Record<string, boolean> }> {
-  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-  return { status: res.status, checks: ((await res.json()) as { checks: Record<string, boolean> }).checks };
 }
 
 const created = (from: number, count: number) =>

@@ -9,6 +9,7 @@ import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';
 import {
   committedOffsets,
+  createTopic,
   headerText,
   produce,
   readTopic,
@@ -18,22 +19,6 @@ import {
 } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
-
-/** Creates a topic with the given configuration (e.g. a small max.message.bytes). */
-async function createTopicWith(prefix: string, configEntries: Array<{ name: string; value: string }> = []) {
-  const topic = uniqueName(prefix).replace(/_/g, '-');
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-  return topic;
-}
 
 async function alterTopic(topic: string, name: string, value: string): Promise<void> {
   const admin = testKafka().admin();
@@ -54,8 +39,8 @@ describe('failures no retry can mend (spec §5): narrowed and dead-lettered, or 
   it('ends with the reason when the dead-letter topic refuses a record for good; a restart after the fix loses nothing', async () => {
     const db = await TestDatabase.create('dlqrefused');
     cleanup(() => db.drop());
-    const topic = await createTopicWith('dlqrefused');
-    const dlqTopic = await createTopicWith('dlqrefused-dlq', [{ name: 'max.message.bytes', value: '2000' }]);
+    const topic = await createTopic('dlqrefused');
+    const dlqTopic = await createTopic('dlqrefused-dlq', 1, { 'max.message.bytes': '2000' });
     const groupId = uniqueName('dlqrefused-group');
     const planted = plantedValues();
     // A poison message whose headers alone (random, so gzip cannot shrink them) are over the
@@ -109,7 +94,7 @@ describe('failures no retry can mend (spec §5): narrowed and dead-lettered, or 
     cleanup(() => server.stop());
     const db = await TestDatabase.create('packet', { server: server.server });
     cleanup(() => db.drop());
-    const topic = await createTopicWith('packet');
+    const topic = await createTopic('packet');
     const dlqTopic = `${topic}.dlq`;
     const groupId = uniqueName('packet-group');
     // 300 ordinary events (about 130 kB as one statement: over the limit together) and two
@@ -144,7 +129,7 @@ describe('failures no retry can mend (spec §5): narrowed and dead-lettered, or 
   it('ends with the reason on a permanent database fault (the table is gone), committing nothing', async () => {
     const db = await TestDatabase.create('notable');
     cleanup(() => db.drop());
-    const topic = await createTopicWith('notable');
+    const topic = await createTopic('notable');
     const groupId = uniqueName('notable-group');
     const worker = WorkerProcess.start({ mysql: db.config, topic, groupId, dlqTopic: `${topic}.dlq` });
     cleanup(() => worker.stop('SIGKILL'));

@@ -8,7 +8,7 @@ import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
 import { collectCleanups } from '../support/cleanups';
 import { UserTableModel } from '../support/expected-table';
-import { metricSample as sample } from '../support/metrics-text';
+import { metricSample as sample } from '../support/ops-http';
 
 async function get(port: number, path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);

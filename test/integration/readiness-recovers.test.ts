@@ -8,17 +8,7 @@ import { TcpProxy } from '../support/tcp-proxy';
 import { TestDatabase } from '../support/test-database';
 import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { WorkerProcess, type WorkerSettings } from '../support/worker-process';
-
-interface Readiness {
-  status: number;
-  checks: Record<string, boolean>;
-}
-
-async function readyz(port: number): Promise<Readiness> {
-  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-  const body = (await res.json()) as { checks: Record<string, boolean> };
-  return { status: res.status, checks: body.checks };
-}
+import { readyz } from '../support/ops-http';
 
 describe('readiness that recovers (spec §9)', () => {
   const cleanup = collectCleanups();

@@ -8,17 +8,7 @@ import { TestDatabase } from '../support/test-database';
 import { createTopic, produce, waitForCaughtUp } from '../support/test-kafka';
 import { userId, userUpsertEvent } from '../support/user-events';
 import { WorkerProcess } from '../support/worker-process';
-
-interface Readiness {
-  status: number;
-  checks: Record<string, boolean>;
-}
-
-async function readyz(port: number): Promise<Readiness> {
-  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-  const body = (await res.json()) as { checks: Record<string, boolean> };
-  return { status: res.status, checks: body.checks };
-}
+import { readyz } from '../support/ops-http';
 
 describe('no stuck partition without a reason (spec §5)', () => {
   const cleanup = collectCleanups();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fetchMetrics, metricSample } from '../support/metrics-text';
+import { fetchMetrics, metricSample } from '../support/ops-http';
 import { UserTableModel } from '../support/expected-table';
 import { uniqueName, waitFor } from '../support/services';
 import { TestDatabase } from '../support/test-database';

@@ -27,13 +27,20 @@ export class TestKafka {
   }
 
   /** Creates a fresh topic with a unique name and returns the name. */
-  async createTopic(prefix: string, partitions = 1): Promise<string> {
+  async createTopic(prefix: string, partitions = 1, config: Record<string, string> = {}): Promise<string> {
     const topic = uniqueName(prefix).replace(/_/g, '-');
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await admin.createTopics({
-        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+        topics: [
+          {
+            topic,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+          },
+        ],
         waitForLeaders: true,
       });
     } finally {
@@ -157,7 +164,8 @@ export function testKafka(): Kafka {
 }
 
 /** Creates a fresh, uniquely named topic on the shared broker. */
-export const createTopic = (prefix: string, partitions = 1): Promise<string> => shared.createTopic(prefix, partitions);
+export const createTopic = (prefix: string, partitions = 1, config?: Record<string, string>): Promise<string> =>
+  shared.createTopic(prefix, partitions, config);
 /** Produces to the shared broker. */
 export const produce = (topic: string, messages: readonly TestMessage[]): Promise<void> =>
   shared.produce(topic, messages);

@@ -13,3 +13,16 @@ export function metricSample(metrics: string, name: string, labels = ''): number
   if (Number.isNaN(value)) throw new Error(`not a number for ${series}: ${line}`);
   return value;
 }
+
+/** A worker's /readyz answer: its status and the checks it reports. */
+export interface Readiness {
+  status: number;
+  checks: Record<string, boolean>;
+}
+
+/** Fetches a worker's /readyz on its ops port. */
+export async function readyz(port: number): Promise<Readiness> {
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+  const body = (await res.json()) as { checks: Record<string, boolean> };
+  return { status: res.status, checks: body.checks };
+}
