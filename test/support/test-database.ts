@@ -39,7 +39,9 @@ export class TestDatabase {
 
   /** Applies every pending migration through MikroORM's migrator (what `migration:up` does). */
   async migrateUp(): Promise<void> {
-    const orm = await MikroORM.init(buildOrmOptions(this.config, { entities: domainEntities, migrations: { silent: true } }));
+    const orm = await MikroORM.init(
+      buildOrmOptions(this.config, { entities: domainEntities, migrations: { silent: true } }),
+    );
     try {
       await orm.getMigrator().up();
     } finally {
