@@ -1,5 +1,7 @@
 // @ts-check
 import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
@@ -41,7 +43,7 @@ const folderZones = [
 ];
 
 // One domain never imports another: each domain folder may import only itself under src/domains/.
-const domainZones = readdirSync(new URL('./src/domains', import.meta.url), { withFileTypes: true })
+const domainZones = readdirSync(join(dirname(fileURLToPath(import.meta.url)), 'src/domains'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => ({
     target: `./src/domains/${entry.name}`,
