@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise';
 import type { MysqlConfig } from '../src/config';
 import type { Statement } from '../src/db/table-writer/sql/statement';
 import { TableStatements } from '../src/db/table-writer/sql/table-statements';
-import type { DeleteCommand } from '../src/db/table-writer/table-policy';
+import type { DeleteCommand } from '../src/db/table-writer/write-command';
 import type { User } from '../src/domains/users/user.entity';
 import { usersModule } from '../src/domains/users';
 import type { TestDatabase } from '../test/support/test-database';

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { JsonObject } from '../common/fields';
 import type { Outcome } from '../common/outcome';
-import type { CommandIdentity, TableDeclaration, WriteCommand } from '../db/table-writer/table-policy';
+import type { TableDeclaration } from '../db/table-writer/table-policy';
+import type { DomainCommand, WriteCommand } from '../db/table-writer/write-command';
 import { writeTable } from '../db/table-writer/table-writer';
 
-/** A command plus the identity the pipeline logs and the writer keys on. */
-export type DomainCommand = CommandIdentity;
+export type { DomainCommand } from '../db/table-writer/write-command';
 
 /** What a mapper may read besides the envelope: facts of the Kafka record, never the clock. */
 export interface MapContext {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MikroORM } from '@mikro-orm/mysql';
 import { buildOrmOptions } from '../../src/db/orm-options';
-import type { WriteCommand } from '../../src/db/table-writer/table-policy';
+import type { WriteCommand } from '../../src/db/table-writer/write-command';
 import { writeTable } from '../../src/db/table-writer/table-writer';
 import { TestDatabase } from '../support/test-database';
 import {

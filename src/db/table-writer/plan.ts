@@ -1,5 +1,5 @@
 import { groupBy } from '../../common/group-by';
-import type { DeleteCommand, UpsertCommand, WriteCommand } from './table-policy';
+import type { DeleteCommand, UpsertCommand, WriteCommand } from './write-command';
 
 /** The commands one multi-row statement writes, all of one kind. */
 export type PlannedStatement<R> =

@@ -1,7 +1,6 @@
-import { ranksLower, type Column, type TablePolicy, type WriteCommand } from './table-policy';
-
-/** What the writer decides for one command. */
-export type WriteDecision = 'applied' | 'stale' | 'missing';
+import type { Outcome } from '../../common/outcome';
+import { ranksLower, type Column, type TablePolicy } from './table-policy';
+import type { WriteCommand } from './write-command';
 
 /** The guard state of a stored row: the columns the stale rules read. */
 export type StoredState<R> = Partial<R>;
@@ -18,12 +17,12 @@ function isEarlier(t: unknown, stored: unknown): boolean {
   return t !== null && t !== undefined && stored !== null && stored !== undefined && (t as string) < (stored as string);
 }
 
-/** Spec §3: decides a command against the stored row, without I/O. */
+/** Spec §3: decides a command against the stored row (applied, stale or missing), without I/O. */
 export function decide<R>(
   policy: TablePolicy<R>,
   stored: StoredState<R> | undefined,
   command: WriteCommand<R>,
-): WriteDecision {
+): Outcome {
   if (command.kind === 'delete') {
     if (!stored) return 'missing';
     return isEarlier(command.eventTimestamp, stored[policy.event.timestamp]) ? 'stale' : 'applied';

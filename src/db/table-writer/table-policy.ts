@@ -30,31 +30,6 @@ export interface TableDeclaration<R extends object> {
   policy: TablePolicy<R>;
 }
 
-/** The identity every command carries: the row key, the event type, the event id. */
-export interface CommandIdentity {
-  /** The key of the row the command writes (logged as `[EVENT_TYPE] <entityId>`). */
-  entityId: string;
-  /** Event type as received, e.g. `user.created`. */
-  eventType: string;
-  eventId: string | null;
-}
-
-/** Write the whole row, guarded by the policy's ranking. */
-export interface UpsertCommand<R> extends CommandIdentity {
-  kind: 'upsert';
-  row: R;
-}
-
-/** Delete the row with key `entityId`, soft or hard as the policy says. */
-export interface DeleteCommand extends CommandIdentity {
-  kind: 'delete';
-  /** The event's timestamp, or the Kafka record's when the event has none (deterministic on replay). */
-  eventTimestamp: string;
-}
-
-/** What a mapper makes of one event. */
-export type WriteCommand<R> = UpsertCommand<R> | DeleteCommand;
-
 /** True when `incoming` ranks lower than `stored` under the policy (the stale rule, without I/O). */
 export function ranksLower<R>(policy: TablePolicy<R>, incoming: Partial<R>, stored: Partial<R>): boolean {
   for (const property of policy.rankedBy) {

@@ -4,7 +4,8 @@ import { coalesceUpserts } from './coalesce';
 import { planStatements } from './plan';
 import { decide, nextState, type StoredState } from './rules';
 import { TableStatements } from './sql/table-statements';
-import type { TableDeclaration, WriteCommand } from './table-policy';
+import type { TableDeclaration } from './table-policy';
+import type { WriteCommand } from './write-command';
 
 /**
  * Writes a chunk's commands for one table in one transaction through the EntityManager: one

@@ -1,4 +1,4 @@
-import type { DeleteCommand, UpsertCommand, WriteCommand } from '../../db/table-writer/table-policy';
+import type { DeleteCommand, UpsertCommand, WriteCommand } from '../../db/table-writer/write-command';
 import type { User } from './user.entity';
 
 /** The event types of the `user` topic (spec §1). */

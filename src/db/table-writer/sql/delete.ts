@@ -1,4 +1,5 @@
-import type { DeleteCommand, TablePolicy } from '../table-policy';
+import type { TablePolicy } from '../table-policy';
+import type { DeleteCommand } from '../write-command';
 import type { Statement } from './statement';
 import type { TableColumns } from './table-columns';
 
