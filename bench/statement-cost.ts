@@ -5,7 +5,8 @@
  */
 import { raw, type EntityManager } from '@mikro-orm/mysql';
 import { UserSchema, type User } from '../src/domains/users/user.entity';
-import { UserStatements } from '../src/domains/users/user.statements';
+import { TableStatements } from '../src/db/table-writer/sql/table-statements';
+import { usersModule } from '../src/domains/users';
 import { TestDatabase } from '../test/support/test-database';
 
 const count = Number(process.argv[2] ?? 500);
@@ -48,7 +49,7 @@ const merge = Object.fromEntries(
 
 const ways: Record<string, (em: EntityManager, data: User[]) => Promise<unknown>> = {
   'em.execute + placeholders': (em, data) => {
-    const s = UserStatements.of(em).upsertRows(data);
+    const s = TableStatements.of(em, usersModule).upsert.statement(data);
     return em.execute(s.sql, s.params, 'run');
   },
   'QueryBuilder + raw() guards': (em, data) =>

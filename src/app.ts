@@ -5,7 +5,7 @@ import { isDatabaseReachable, openDatabase } from './db/database';
 import { checkDatabaseTls, DatabaseTlsError } from './db/database-tls-check';
 import { checkDatabaseAtStartup } from './db/startup-check';
 import { StartupFaultError } from './db/startup-faults';
-import { domainModules } from './domains';
+import { domainEntities, domainModules } from './domains';
 import { describeError } from './errors';
 import { checkBrokerCertificates } from './kafka/broker-certificate-check';
 import { DeadLetterPublisher } from './kafka/dead-letter-publisher';
@@ -15,6 +15,7 @@ import { OpsHttpServer } from './ops/http-server';
 import { WorkerMetrics } from './ops/metrics';
 import { ChunkProcessor } from './pipeline/chunk-processor';
 import { PartitionProgress } from './pipeline/partition-progress';
+import { tableHandler } from './pipeline/domain-module';
 import { HandlerRegistry } from './pipeline/registry';
 import { retryForever } from './pipeline/retry';
 
@@ -44,11 +45,11 @@ export class App {
    */
   async start(): Promise<void> {
     const { config, logger } = this;
-    const registry = new HandlerRegistry(domainModules);
+    const registry = new HandlerRegistry(domainModules.map(tableHandler));
     const progress = new PartitionProgress(config.partitionStuckMs);
     const metrics = new WorkerMetrics(progress, config.rejectionStormLimit);
 
-    const database = await openDatabase(config.mysql);
+    const database = await openDatabase(config.mysql, domainEntities);
     const { orm } = database;
     // Statements in flight get a moment to end; then their sockets are destroyed (spec §8).
     this.cleanups.push({

@@ -12,6 +12,7 @@ import { MikroORM } from '@mikro-orm/mysql';
 import { freePort } from '../common/free-port';
 import { ConfigError, loadMysqlConfig } from '../config';
 import { buildOrmOptions } from '../db/orm-options';
+import { domainEntities } from '../domains';
 import { describeError } from '../errors';
 
 const root = resolve(__dirname, '../..');
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(buildOrmOptions(mysql, { migrations: { silent: true } }));
+    orm = await MikroORM.init(buildOrmOptions(mysql, { entities: domainEntities, migrations: { silent: true } }));
     await orm.em.getConnection().execute('select 1');
   } catch (err) {
     fail(

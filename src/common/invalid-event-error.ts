@@ -1,5 +1,4 @@
-/** Why an event cannot be applied: stable reason code plus a message that names the field. */
-export type RejectionReason = 'invalid_json' | 'invalid_event' | 'unknown_event_type';
+import type { DeadLetterReason } from './outcome';
 
 /** The longest message (it becomes the dlq.error header and a log line). */
 export const MAX_ERROR_MESSAGE_CHARS = 240;
@@ -23,7 +22,7 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 
   constructor(
-    readonly reason: RejectionReason,
+    readonly reason: Exclude<DeadLetterReason, 'rejected_by_database'>,
     message: string,
     readonly field?: string,
   ) {

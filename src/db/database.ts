@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/mysql';
 import type { MysqlConfig } from '../config';
-import { buildOrmOptions } from './orm-options';
+import { buildOrmOptions, type OrmEntities } from './orm-options';
 import { PoolGuard } from './pool-guard';
 
 /** The worker's ORM and how to close it without waiting on a server that does not answer. */
@@ -14,9 +14,9 @@ export interface Database {
 }
 
 /** Opens the ORM without touching the schema (the table comes from migrations, never from start-up). */
-export async function openDatabase(mysql: MysqlConfig): Promise<Database> {
+export async function openDatabase(mysql: MysqlConfig, entities: OrmEntities): Promise<Database> {
   const guard = new PoolGuard(mysql.connectionMaxAgeMs);
-  const orm = await MikroORM.init(buildOrmOptions(mysql, { connect: false }, guard));
+  const orm = await MikroORM.init(buildOrmOptions(mysql, { entities, connect: false }, guard));
   return {
     orm,
     async close(graceMs) {

@@ -5,17 +5,17 @@ import { PoolGuard, type GuardedConnection } from './pool-guard';
 import { enforceQueryTimeout } from './query-timeout';
 import { SnapshotMigrator } from './snapshot-migrator';
 import type { MysqlConfig } from '../config';
-import { domainEntities } from '../domains';
 
 /**
- * One MikroORM configuration for the worker, the CLI and the tests.
+ * One MikroORM configuration for the worker, the CLI and the tests; the entities come from the
+ * composition root (the domain list), so db/ knows no domain.
  * Strict SQL mode makes the server reject (not truncate) a bad value; it is set per session, so
  * the driver's backslash escaping holds whatever the server's global mode (NO_BACKSLASH_ESCAPES,
  * ANSI_QUOTES); UTC session time zone; READ COMMITTED transactions; TLS as configured (MYSQL_SSL_MODE).
  */
 export function buildOrmOptions(
   mysql: MysqlConfig,
-  overrides: Partial<Options> = {},
+  overrides: Partial<Options> & { entities: OrmEntities },
   guard = new PoolGuard(mysql.connectionMaxAgeMs),
 ): Options {
   const { migrations, ...rest } = overrides;
@@ -25,7 +25,6 @@ export function buildOrmOptions(
     user: mysql.user,
     password: mysql.password,
     dbName: mysql.database,
-    entities: domainEntities,
     charset: 'utf8mb4',
     collate: 'utf8mb4_unicode_ci',
     timezone: '+00:00',
@@ -96,6 +95,9 @@ function formatOnlyWithValues(
   if (values === undefined || (Array.isArray(values) && values.length === 0)) return sql;
   return format(sql, values as Parameters<typeof format>[1], this.config?.stringifyObjects ?? false, timezone as never);
 }
+
+/** The entities an ORM maps: the domains' entities, given by the composition root. */
+export type OrmEntities = NonNullable<Options['entities']>;
 
 interface RawConnection extends GuardedConnection {
   query(sql: string, cb: (err: Error | null) => void): void;

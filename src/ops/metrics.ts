@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DeadLetterReason, Outcome } from '../common/outcome';
 import type { PartitionProgress } from '../pipeline/partition-progress';
 import type { PipelineObserver } from '../pipeline/pipeline-observer';
 
@@ -115,7 +116,7 @@ export class WorkerMetrics implements PipelineObserver {
     }
   }
 
-  recordDone(outcome: string, eventType: string | undefined, reason: string | undefined): void {
+  recordDone(outcome: Outcome, eventType: string | undefined, reason: DeadLetterReason | undefined): void {
     this.events.inc({ event_type: eventType ?? 'unknown', outcome });
     if (reason) this.deadLetters.inc({ reason });
   }

@@ -9,6 +9,7 @@ import type { MikroORM } from '@mikro-orm/mysql';
 import type { Logger } from 'pino';
 import { groupBy } from '../common/group-by';
 import { InvalidEventError } from '../common/invalid-event-error';
+import type { Outcome } from '../common/outcome';
 import {
   canRetry,
   classifyDbError,
@@ -20,18 +21,15 @@ import {
   type FailureClass,
 } from '../errors';
 import { decodeEnvelope } from './decode';
-import type { DomainCommand, DomainModule, WriteOutcome } from './domain-module';
+import type { DomainCommand, DomainHandler } from './domain-module';
 import { noopObserver, type PipelineObserver } from './pipeline-observer';
 import type { HandlerRegistry } from './registry';
 import { RejectionStormDetector, type StormSignal } from './rejection-storm';
 import { retryForever, type RetryPolicy } from './retry';
 import type { DeadLetter, DeadLetterSink, SourceRecord } from './source-record';
 
-/** What happened to one record. */
-export type RecordOutcome = WriteOutcome | 'tombstone' | 'dead_lettered';
-
 /** Per-outcome counters since start (the metrics endpoint will expose them). */
-export type OutcomeCounts = Record<RecordOutcome, number>;
+export type OutcomeCounts = Record<Outcome, number>;
 
 /** Signals from the consumer while a chunk is in hand. */
 export interface ChunkHooks {
@@ -66,11 +64,11 @@ export const DEFAULT_REJECTION_STORM_LIMIT = 100;
 interface Entry {
   record: SourceRecord;
   command?: DomainCommand;
-  module?: DomainModule;
+  module?: DomainHandler;
   letter?: DeadLetter;
   /** Why the database refused this record alone (set with letter). */
   refusal?: FailureClass;
-  outcome?: RecordOutcome;
+  outcome?: Outcome;
 }
 
 /**
@@ -83,7 +81,7 @@ export class ChunkProcessor {
 
   private readonly observer: PipelineObserver;
   /** Whether each outcome's log line is enabled: per-event lines are not even built when off. */
-  private readonly logged: Record<RecordOutcome, boolean>;
+  private readonly logged: Record<Outcome, boolean>;
   /** One for the whole stream: a storm counts across chunks and partitions. */
   private readonly storm: RejectionStormDetector;
   /** Write retry loops now failing (any partition): the database is healthy when none is. */
@@ -103,13 +101,13 @@ export class ChunkProcessor {
   }
 
   /** Processes one chunk; returns one outcome per record, in order. */
-  async process(records: readonly SourceRecord[], hooks: ChunkHooks): Promise<RecordOutcome[]> {
+  async process(records: readonly SourceRecord[], hooks: ChunkHooks): Promise<Outcome[]> {
     const started = performance.now();
     const entries: Entry[] = records.map((record) => this.classify(record));
 
     const byModule = groupBy(
       entries.filter((e) => e.module),
-      (e) => e.module as DomainModule,
+      (e) => e.module as DomainHandler,
     );
     for (const [module, pending] of byModule) {
       await this.writeIsolating(module, pending, hooks);
@@ -134,7 +132,7 @@ export class ChunkProcessor {
 
     this.observer.chunkDone(records.length, (performance.now() - started) / 1000);
     for (const entry of entries) this.report(entry);
-    return entries.map((e) => e.outcome as RecordOutcome);
+    return entries.map((e) => e.outcome as Outcome);
   }
 
   /** Pure part: tombstone, dead letter (with its reason) or a command for a domain. */
@@ -172,7 +170,7 @@ export class ChunkProcessor {
    * dead-letters them.
    * A permanent failure (missing table, no privilege) ends the process with the reason.
    */
-  private async writeIsolating(module: DomainModule, pending: Entry[], hooks: ChunkHooks): Promise<void> {
+  private async writeIsolating(module: DomainHandler, pending: Entry[], hooks: ChunkHooks): Promise<void> {
     try {
       const written = await this.writeRetrying(module, pending, hooks);
       pending.forEach((entry, i) => (entry.outcome = written[i]));
@@ -200,7 +198,7 @@ export class ChunkProcessor {
   }
 
   /** One write, retrying transient failures; the database is unhealthy only while some write is failing. */
-  private async writeRetrying(module: DomainModule, pending: Entry[], hooks: ChunkHooks): Promise<WriteOutcome[]> {
+  private async writeRetrying(module: DomainHandler, pending: Entry[], hooks: ChunkHooks): Promise<Outcome[]> {
     let failing = false;
     try {
       return await retryForever(
@@ -299,7 +297,7 @@ function stormSignal(entry: Entry): StormSignal {
  * caused by the records (a bug or a server setting): dead-lettering them all would divert the
  * stream, so it ends the process with the reason instead.
  */
-function assertNarrowed(module: DomainModule, entries: readonly Entry[]): void {
+function assertNarrowed(module: DomainHandler, entries: readonly Entry[]): void {
   if (entries.length < 2 || !entries.every((e) => e.refusal === 'statement_rejected')) return;
   throw new WorkerError(
     'STATEMENT_ALWAYS_FAILS',

@@ -1,17 +1,11 @@
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { JsonObject } from '../common/fields';
+import type { Outcome } from '../common/outcome';
+import type { TableDeclaration } from '../db/table-writer/table-policy';
+import type { DomainCommand, WriteCommand } from '../db/table-writer/write-command';
+import { writeTable } from '../db/table-writer/table-writer';
 
-/** What a write did to one command: applied, skipped as stale, or a delete of an absent row. */
-export type WriteOutcome = 'applied' | 'stale' | 'missing';
-
-/** A command plus the identity the pipeline logs and the writer keys on. */
-export interface DomainCommand {
-  /** The id of the row the command writes (logged as `[EVENT_TYPE] <entityId>`). */
-  entityId: string;
-  /** Event type as received, e.g. `user.created`. */
-  eventType: string;
-  eventId: string | null;
-}
+export type { DomainCommand } from '../db/table-writer/write-command';
 
 /** What a mapper may read besides the envelope: facts of the Kafka record, never the clock. */
 export interface MapContext {
@@ -20,15 +14,36 @@ export interface MapContext {
 }
 
 /**
- * One domain (users, suppliers, …): which event types it owns, how an event becomes a
- * command (pure), and how its commands of a chunk are written (one transaction, in order).
+ * One domain (users, suppliers, …) as a declaration: the event types it owns, its entity and
+ * table policy, and a pure mapper from an event to a row to upsert or a key to delete.
  */
-export interface DomainModule<C extends DomainCommand = DomainCommand> {
+export interface DomainModule<R extends object> extends TableDeclaration<R> {
   name: string;
   eventTypes: readonly string[];
-  entities: readonly unknown[];
+  /** Pure: envelope → command, or InvalidEventError naming the field. */
+  map(envelope: JsonObject, ctx: MapContext): WriteCommand<R>;
+}
+
+/** A module of any row type (the domain list holds several). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module's row type is its own
+export type AnyDomainModule = DomainModule<any>;
+
+/** What the pipeline runs for a domain: map an event, write a chunk's commands (one transaction, in order). */
+export interface DomainHandler<C extends DomainCommand = DomainCommand> {
+  name: string;
+  eventTypes: readonly string[];
   /** Pure: envelope → command, or InvalidEventError naming the field. */
   map(envelope: JsonObject, ctx: MapContext): C;
   /** Writes the commands in order; returns one outcome per command; throws on database errors. */
-  write(em: EntityManager, commands: readonly C[]): Promise<WriteOutcome[]>;
+  write(em: EntityManager, commands: readonly C[]): Promise<Outcome[]>;
+}
+
+/** The handler of a declared domain: its mapper, and the generic table writer under its policy. */
+export function tableHandler<R extends object>(module: DomainModule<R>): DomainHandler<WriteCommand<R>> {
+  return {
+    name: module.name,
+    eventTypes: module.eventTypes,
+    map: (envelope, ctx) => module.map(envelope, ctx),
+    write: (em, commands) => writeTable(em, module, commands),
+  };
 }

@@ -1,10 +1,9 @@
-import type { RecordOutcome } from './chunk-processor';
-import type { DeadLetterReason } from './source-record';
+import type { DeadLetterReason, Outcome } from '../common/outcome';
 
 /** What the pipeline reports as it works (metrics implement it; the pipeline knows no metrics library). */
 export interface PipelineObserver {
   /** One record finished with an outcome; eventType is absent for records that never decoded. */
-  recordDone(outcome: RecordOutcome, eventType: string | undefined, reason: DeadLetterReason | undefined): void;
+  recordDone(outcome: Outcome, eventType: string | undefined, reason: DeadLetterReason | undefined): void;
   /** One chunk became durable: its size and how long the writes took. */
   chunkDone(size: number, writeSeconds: number): void;
   /** A retry after a failure: `database` for writes, `dead_letter` for publishes. */

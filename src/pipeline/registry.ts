@@ -1,12 +1,12 @@
-import type { DomainCommand, DomainModule } from './domain-module';
+import type { DomainHandler } from './domain-module';
 
-/** Event type → the domain module that owns it. */
+/** Event type → the handler of the domain that owns it. */
 export class HandlerRegistry {
-  private readonly byType = new Map<string, DomainModule>();
+  private readonly byType = new Map<string, DomainHandler>();
 
-  /** Fails at boot when two modules claim one event type. */
-  constructor(modules: readonly DomainModule[]) {
-    for (const module of modules) {
+  /** Fails at boot when two domains claim one event type. */
+  constructor(handlers: readonly DomainHandler[]) {
+    for (const module of handlers) {
       for (const type of module.eventTypes) {
         const owner = this.byType.get(type);
         if (owner) throw new Error(`event type ${type} is claimed by both ${owner.name} and ${module.name}`);
@@ -15,8 +15,8 @@ export class HandlerRegistry {
     }
   }
 
-  /** The module for an event type, or undefined for an unknown type. */
-  moduleFor(eventType: string): DomainModule<DomainCommand> | undefined {
+  /** The handler for an event type, or undefined for an unknown type. */
+  moduleFor(eventType: string): DomainHandler | undefined {
     return this.byType.get(eventType);
   }
 

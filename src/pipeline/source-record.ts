@@ -1,3 +1,5 @@
+import type { DeadLetterReason } from '../common/outcome';
+
 /** A consumed message as the pipeline sees it: Kafka-agnostic, bytes untouched. */
 export interface SourceRecord {
   topic: string;
@@ -9,9 +11,6 @@ export interface SourceRecord {
   /** The broker's timestamp, milliseconds since the epoch as text. */
   timestamp: string;
 }
-
-/** Why a record went to the dead-letter topic (spec §5). */
-export type DeadLetterReason = 'invalid_json' | 'invalid_event' | 'unknown_event_type' | 'rejected_by_database';
 
 /** A record that cannot be applied, with the reason and a readable message naming the field. */
 export interface DeadLetter {

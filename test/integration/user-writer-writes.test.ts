@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MikroORM } from '@mikro-orm/mysql';
 import { buildOrmOptions } from '../../src/db/orm-options';
+import { domainEntities } from '../../src/domains';
 import type { UserCommand } from '../../src/domains/users/user.events';
-import { writeUsers } from '../../src/domains/users/user.writer';
+import type { EntityManager } from '@mikro-orm/mysql';
+import { writeTable } from '../../src/db/table-writer/table-writer';
+import { usersModule } from '../../src/domains/users';
 import { mapUserEvent } from '../../src/domains/users/user.mapper';
 import { UserTableModel } from '../support/expected-table';
 import { TestDatabase } from '../support/test-database';
 import { userDeletedEvent, userUpsertEvent } from '../support/user-events';
+
+/** The generic table writer under the users declaration. */
+const writeUsers = (em: EntityManager, commands: readonly UserCommand[]) => writeTable(em, usersModule, commands);
 
 const users = ['0000000000000000000000a1', '0000000000000000000000a2', '0000000000000000000000a3'];
 
@@ -33,7 +39,7 @@ describe('rows the writer sends to the server', () => {
   let orm: MikroORM;
   before(async () => {
     db = await TestDatabase.create('writes');
-    orm = await MikroORM.init(buildOrmOptions({ ...db.config, poolSize: 1 }));
+    orm = await MikroORM.init(buildOrmOptions({ ...db.config, poolSize: 1 }, { entities: domainEntities }));
   });
   after(async () => {
     await orm.close(true);

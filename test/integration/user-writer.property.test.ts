@@ -3,12 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { MikroORM } from '@mikro-orm/mysql';
 import type { UserCommand } from '../../src/domains/users/user.events';
+import type { EntityManager } from '@mikro-orm/mysql';
+import { writeTable } from '../../src/db/table-writer/table-writer';
+import { usersModule } from '../../src/domains/users';
 import { mapUserEvent } from '../../src/domains/users/user.mapper';
-import { writeUsers } from '../../src/domains/users/user.writer';
 import { UserTableModel, type ModelEvent } from '../support/expected-table';
 import { replayableTopic, unstableReason } from '../support/replay-topic';
 import { TestDatabase } from '../support/test-database';
 import { userDeletedEvent, userUpsertEvent } from '../support/user-events';
+
+/** The generic table writer under the users declaration. */
+const writeUsers = (em: EntityManager, commands: readonly UserCommand[]) => writeTable(em, usersModule, commands);
 
 const ids = ['00000000000000000000000a', '00000000000000000000000b', '00000000000000000000000c'];
 const id = fc.tuple(fc.constantFrom(...ids), fc.boolean()).map(([v, upper]) => (upper ? v.toUpperCase() : v));

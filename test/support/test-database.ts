@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/mysql';
 import mysql from 'mysql2/promise';
 import type { MysqlConfig } from '../../src/config';
 import { buildOrmOptions } from '../../src/db/orm-options';
+import { domainEntities } from '../../src/domains';
 import { mysqlServer, uniqueName } from './services';
 
 /** A row of `users` as the server returns it (DATETIME(6) as text). */
@@ -38,7 +39,9 @@ export class TestDatabase {
 
   /** Applies every pending migration through MikroORM's migrator (what `migration:up` does). */
   async migrateUp(): Promise<void> {
-    const orm = await MikroORM.init(buildOrmOptions(this.config, { migrations: { silent: true } }));
+    const orm = await MikroORM.init(
+      buildOrmOptions(this.config, { entities: domainEntities, migrations: { silent: true } }),
+    );
     try {
       await orm.getMigrator().up();
     } finally {
@@ -48,7 +51,7 @@ export class TestDatabase {
 
   /** Opens an ORM on this database (the caller closes it). */
   openOrm(): Promise<MikroORM> {
-    return MikroORM.init(buildOrmOptions(this.config));
+    return MikroORM.init(buildOrmOptions(this.config, { entities: domainEntities }));
   }
 
   /** Runs SQL on this database. */

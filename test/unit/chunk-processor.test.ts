@@ -4,7 +4,8 @@ import type { MikroORM } from '@mikro-orm/mysql';
 import pino from 'pino';
 import { WorkerError } from '../../src/errors';
 import { ChunkProcessor, type ChunkHooks } from '../../src/pipeline/chunk-processor';
-import type { DomainCommand, DomainModule, WriteOutcome } from '../../src/pipeline/domain-module';
+import type { Outcome } from '../../src/common/outcome';
+import type { DomainCommand, DomainHandler } from '../../src/pipeline/domain-module';
 import { HandlerRegistry } from '../../src/pipeline/registry';
 import type { DeadLetter, SourceRecord } from '../../src/pipeline/source-record';
 
@@ -21,11 +22,10 @@ const PACKET_TOO_LARGE = {
 };
 
 /** A domain whose write fails like a server with a packet limit: the statement is the sum of its commands. */
-function probeModule(write: (commands: readonly Probe[]) => Promise<WriteOutcome[]>): DomainModule<Probe> {
+function probeModule(write: (commands: readonly Probe[]) => Promise<Outcome[]>): DomainHandler<Probe> {
   return {
     name: 'probe',
     eventTypes: ['probe.put'],
-    entities: [],
     map: (envelope) => {
       if (envelope['bug']) (undefined as unknown as { x: number }).x = 1; // a TypeError, as a mapper bug would throw
       return {
@@ -51,10 +51,10 @@ function records(sizes: readonly number[], extra: Record<string, unknown> = {}):
   }));
 }
 
-function processor(module: DomainModule<Probe>, publish: (letters: readonly DeadLetter[]) => Promise<void>) {
+function processor(module: DomainHandler<Probe>, publish: (letters: readonly DeadLetter[]) => Promise<void>) {
   return new ChunkProcessor({
     orm: { em: { fork: () => ({}) } } as unknown as MikroORM,
-    registry: new HandlerRegistry([module as unknown as DomainModule]),
+    registry: new HandlerRegistry([module as unknown as DomainHandler]),
     deadLetters: { publish },
     logger: pino({ level: 'silent' }),
     retry: { initialDelayMs: 1, maxDelayMs: 2 },
@@ -190,7 +190,7 @@ describe('ChunkProcessor: failures no retry can mend end the process; transient 
   });
 
   it('retries a mapper bug (with its cause) instead of dead-lettering it as invalid_event', async () => {
-    const write = forbidden(async (commands: readonly Probe[]) => commands.map((): WriteOutcome => 'applied'));
+    const write = forbidden(async (commands: readonly Probe[]) => commands.map((): Outcome => 'applied'));
     const publish = forbidden(async (_letters: readonly DeadLetter[]) => undefined);
     const outcome = await processor(probeModule(write.fn), publish.fn)
       .process(records([1], { bug: true }), boundedHooks())

@@ -6,7 +6,8 @@ import pino from 'pino';
 import { TopicConsumer } from '../../src/kafka/topic-consumer';
 import { WorkerMetrics } from '../../src/ops/metrics';
 import { ChunkProcessor } from '../../src/pipeline/chunk-processor';
-import type { DomainModule, WriteOutcome } from '../../src/pipeline/domain-module';
+import type { Outcome } from '../../src/common/outcome';
+import type { DomainHandler } from '../../src/pipeline/domain-module';
 import { PartitionProgress } from '../../src/pipeline/partition-progress';
 import { HandlerRegistry } from '../../src/pipeline/registry';
 
@@ -78,12 +79,11 @@ describe('what an operator sees', () => {
       }),
     ];
     const seen: string[] = [];
-    const module: DomainModule = {
+    const module: DomainHandler = {
       name: 'probe',
       eventTypes: ['probe.put'],
-      entities: [],
       map: (envelope) => ({ entityId: String(envelope['id']), eventType: 'probe.put', eventId: null }),
-      write: async (_em, commands): Promise<WriteOutcome[]> => {
+      write: async (_em, commands): Promise<Outcome[]> => {
         const text = await metrics.registry.metrics();
         seen.push(`${line(text, 'worker_database_up')} ${line(text, 'worker_database_read_only')}`);
         const failure = failures.shift();

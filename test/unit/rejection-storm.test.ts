@@ -5,7 +5,8 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/config';
 import { WorkerError } from '../../src/errors';
 import { ChunkProcessor } from '../../src/pipeline/chunk-processor';
-import type { DomainCommand, DomainModule, WriteOutcome } from '../../src/pipeline/domain-module';
+import type { Outcome } from '../../src/common/outcome';
+import type { DomainCommand, DomainHandler } from '../../src/pipeline/domain-module';
 import { noopObserver } from '../../src/pipeline/pipeline-observer';
 import { HandlerRegistry } from '../../src/pipeline/registry';
 import { RejectionStormDetector, type StormSignal } from '../../src/pipeline/rejection-storm';
@@ -54,13 +55,12 @@ describe('RejectionStormDetector', () => {
 });
 
 /** A domain whose every write the database rejects, like a CHECK constraint no row passes. */
-function rejectingModule(accept: (id: string) => boolean): DomainModule {
+function rejectingModule(accept: (id: string) => boolean): DomainHandler {
   return {
     name: 'probe',
     eventTypes: ['probe.put'],
-    entities: [],
     map: (envelope) => ({ entityId: String(envelope['id']), eventType: 'probe.put', eventId: null }),
-    write: async (_em, commands: readonly DomainCommand[]): Promise<WriteOutcome[]> => {
+    write: async (_em, commands: readonly DomainCommand[]): Promise<Outcome[]> => {
       if (commands.every((c) => accept(c.entityId))) return commands.map(() => 'applied');
       throw Object.assign(new Error('insert … values …'), {
         errno: 3819,

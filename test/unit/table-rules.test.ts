@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UserCommand, UserDelete, UserUpsert } from '../../src/domains/users/user.events';
-import { decide, nextState } from '../../src/domains/users/user.rules';
-import { planStatements } from '../../src/domains/users/user.writer';
+import { planStatements } from '../../src/db/table-writer/plan';
+import * as rules from '../../src/db/table-writer/rules';
+import { USER_TABLE_POLICY } from '../../src/domains/users/user.policy';
+import type { User } from '../../src/domains/users/user.entity';
+
+// The generic rules under the users policy (spec §3).
+const decide = (stored: Partial<User> | undefined, command: UserCommand) =>
+  rules.decide(USER_TABLE_POLICY, stored, command);
+const nextState = (stored: Partial<User> | undefined, command: UserCommand) =>
+  rules.nextState(USER_TABLE_POLICY, stored, command);
 
 function up(id: string, version: number, ts: string | null): UserUpsert {
   return {

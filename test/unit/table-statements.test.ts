@@ -4,7 +4,9 @@ import { MikroORM } from '@mikro-orm/mysql';
 import { buildOrmOptions } from '../../src/db/orm-options';
 import type { User } from '../../src/domains/users/user.entity';
 import type { UserDelete } from '../../src/domains/users/user.events';
-import { UserStatements } from '../../src/domains/users/user.statements';
+import { TableStatements } from '../../src/db/table-writer/sql/table-statements';
+import { domainEntities } from '../../src/domains';
+import { usersModule } from '../../src/domains/users';
 
 const user = (id: string, bio: string | null): User => ({
   userId: id,
@@ -22,18 +24,18 @@ const user = (id: string, bio: string | null): User => ({
 });
 
 // The statements come from the ORM's metadata; no server is needed to build them.
-describe('users statements (from the entity metadata and the conflict policy)', () => {
+describe('table statements of users (from the entity metadata and the table policy)', () => {
   let orm: MikroORM;
-  let statements: UserStatements;
+  let statements: TableStatements<User>;
   before(async () => {
     const nowhere = { host: '127.0.0.1', port: 1, user: 'u', password: 'p', database: 'analytics', poolSize: 1 };
-    orm = await MikroORM.init(buildOrmOptions(nowhere, { connect: false }));
-    statements = UserStatements.of(orm.em.fork());
+    orm = await MikroORM.init(buildOrmOptions(nowhere, { entities: domainEntities, connect: false }));
+    statements = TableStatements.of(orm.em.fork(), usersModule);
   });
   after(() => orm.close(true));
 
   it('lists every column in table order and binds each value as a parameter', () => {
-    assert.deepEqual(statements.columns, [
+    assert.deepEqual(statements.upsert.columns, [
       'user_id',
       'email',
       'phone',
@@ -47,7 +49,7 @@ describe('users statements (from the entity metadata and the conflict policy)', 
       'event_id',
       'event_timestamp',
     ]);
-    const { sql, params } = statements.upsertRows([user('a1', 'x\ny'), user('b2', null)]);
+    const { sql, params } = statements.upsert.statement([user('a1', 'x\ny'), user('b2', null)]);
     assert.equal(params.length, 24);
     assert.deepEqual(params.slice(0, 6), ['a1', 'ann@example.com', null, "Ann O'Neil", null, 'x\ny']);
     assert.ok(!sql.includes("O'Neil") && !sql.includes('ann@'), 'no value in the statement text');
@@ -63,7 +65,7 @@ describe('users statements (from the entity metadata and the conflict policy)', 
   });
 
   it('never reassigns user_id or created_at, and guards every other column, the ranking ones last', () => {
-    const { sql } = statements.upsertRows([user('a1', null)]);
+    const { sql } = statements.upsert.statement([user('a1', null)]);
     const update = sql.split(' on duplicate key update ')[1] ?? '';
     const assigned = [...update.matchAll(/`(\w+)` = if\(/g)].map((m) => m[1]);
     assert.deepEqual(assigned, [
@@ -84,23 +86,23 @@ describe('users statements (from the entity metadata and the conflict policy)', 
   });
 
   it('locks rows by id and soft-deletes through one joined UPDATE, values as parameters', () => {
-    assert.deepEqual(statements.lock(['a1', "b'2"]).params, [['a1', "b'2"]]);
-    assert.match(statements.lock(['a1']).sql, /where `user_id` in \(\?\) for update$/);
-    const del = statements.softDelete([
+    assert.deepEqual(statements.lock.statement(['a1', "b'2"]).params, [['a1', "b'2"]]);
+    assert.match(statements.lock.statement(['a1']).sql, /where `user_id` in \(\?\) for update$/);
+    const del = statements.delete.statement([
       { kind: 'delete', eventType: 'user.deleted', entityId: 'a1', eventId: null, eventTimestamp: 't1' },
       { kind: 'delete', eventType: 'user.deleted', entityId: 'b2', eventId: 'e', eventTimestamp: 't2' },
     ]);
     assert.deepEqual(del.params, ['a1', null, 't1', 't1', 'b2', 'e', 't2', 't2']);
     assert.match(del.sql, /coalesce\(u\.`deleted_at`, d\.deleted_at\)/);
     assert.match(del.sql, /where \(d\.event_timestamp < u\.`event_timestamp`\) is not true$/);
-    assert.throws(() => statements.upsertRows([]), /no rows/);
+    assert.throws(() => statements.upsert.statement([]), /no rows/);
   });
 
   it('spells the whole locking read and soft delete (the guard of spec §3 is in their text)', () => {
     assert.equal(
-      statements.lock(['a1']).sql,
-      'select `user_id` as id, `version` as version, `event_timestamp` as event_timestamp, ' +
-        '`deleted_at` as deleted_at from `users` where `user_id` in (?) for update',
+      statements.lock.statement(['a1']).sql,
+      'select `user_id` as id, `version` as `version`, `event_timestamp` as `event_timestamp`, ' +
+        '`deleted_at` as `deleted_at` from `users` where `user_id` in (?) for update',
     );
     const one =
       'select ? as id, ? as event_id, cast(? as datetime(6)) as event_timestamp, cast(? as datetime(6)) as deleted_at';
@@ -117,14 +119,14 @@ describe('users statements (from the entity metadata and the conflict policy)', 
       eventId: `e-${id}`,
       eventTimestamp: 't',
     });
-    assert.equal(statements.softDelete([d('a1')]).sql, sql(1));
-    assert.equal(statements.softDelete([d('a1'), d('b2'), d('c3')]).sql, sql(3));
-    assert.equal(statements.upsertSql(2), statements.upsertRows([user('a1', null), user('b2', null)]).sql);
+    assert.equal(statements.delete.statement([d('a1')]).sql, sql(1));
+    assert.equal(statements.delete.statement([d('a1'), d('b2'), d('c3')]).sql, sql(3));
+    assert.equal(statements.upsert.sql(2), statements.upsert.statement([user('a1', null), user('b2', null)]).sql);
   });
 
   it('refuses empty batches and builds the statements once per ORM', () => {
-    assert.throws(() => statements.lock([]), /UserStatements.lock: no ids/);
-    assert.throws(() => statements.softDelete([]), /UserStatements.softDelete: no deletes/);
-    assert.equal(UserStatements.of(orm.em.fork()), statements);
+    assert.throws(() => statements.lock.statement([]), /LockSql: no ids/);
+    assert.throws(() => statements.delete.statement([]), /DeleteSql: no deletes/);
+    assert.equal(TableStatements.of(orm.em.fork(), usersModule), statements);
   });
 });

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { User } from '../../src/domains/users/user.entity';
-import { coalesceUpserts, dominates } from '../../src/domains/users/user.coalesce';
+import * as coalesce from '../../src/db/table-writer/coalesce';
+import { USER_TABLE_POLICY } from '../../src/domains/users/user.policy';
+
+// The generic folding under the users policy.
+const dominates = (later: User, earlier: User) => coalesce.dominates(USER_TABLE_POLICY, later, earlier);
+const coalesceUpserts = (rows: readonly User[]) => coalesce.coalesceUpserts(USER_TABLE_POLICY, rows);
 
 const T1 = '2025-01-01 00:00:01.000000';
 const T2 = '2025-01-01 00:00:02.000000';
