@@ -5,14 +5,18 @@ import type { ChunkProcessor, ChunkHooks } from '../pipeline/chunk-processor';
 import type { PartitionProgress } from '../pipeline/partition-progress';
 import { noopObserver, type PipelineObserver } from '../pipeline/pipeline-observer';
 import type { SourceRecord } from '../pipeline/source-record';
+import { backoffDelayMs, sleepUnlessStopping, type RetryPolicy } from '../pipeline/retry';
 import { DEFAULT_DECOMPRESSED_BATCH_MAX_BYTES } from './codecs';
+import { KAFKA_RETRY } from './kafka-client';
 import { watchOversizedBatches } from './oversized-batch';
 
 const SUBSCRIBE_ATTEMPTS = 20;
 const MID_BATCH_COMMIT_INTERVAL_MS = 1000;
 // kafkajs sends a heartbeat only once its heartbeatInterval has passed, so asking often is cheap.
 const HEARTBEAT_EVERY_MS = 1000;
-const FAILED_CHUNK_MAX_DELAY_MS = 30_000;
+// Backoff before a failed chunk is fetched again, and while a topic being created is awaited.
+const FAILED_CHUNK_BACKOFF: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000 };
+const SUBSCRIBE_BACKOFF: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 5000 };
 // Heartbeat answers meaning the group moved on: the partition may now belong to another member.
 const GROUP_MOVED = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
 
@@ -57,7 +61,7 @@ export class TopicConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
+      retry: { ...KAFKA_RETRY },
       // Bounded prefetch keeps memory flat during a replay of months of history.
       maxBytesPerPartition: 1024 * 1024,
       maxBytes: 4 * 1024 * 1024,
@@ -125,7 +129,7 @@ export class TopicConsumer {
           throw new Error(`cannot subscribe to topic "${topic}" (KAFKA_TOPIC): ${describeError(err)}`);
         }
         this.logger.warn({ topic, attempt, err: describeError(err) }, 'topic not ready; waiting');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5000)));
+        await sleepUnlessStopping(backoffDelayMs(attempt, SUBSCRIBE_BACKOFF), () => this.stopping);
       }
     }
   }
@@ -231,16 +235,13 @@ export class TopicConsumer {
     const key = `${topic}/${partition}`;
     const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
-    const delayMs = Math.min(FAILED_CHUNK_MAX_DELAY_MS, 1000 * 2 ** Math.min(failures - 1, 10));
+    const delayMs = backoffDelayMs(failures, FAILED_CHUNK_BACKOFF);
     const stack = errorStack(err); // a bug's stack; never a driver error's (it may quote the SQL)
     this.logger.error(
       { err: describeError(err), ...(stack && { stack }), topic, partition, failures, delayMs },
       'chunk failed; it will be retried',
     );
-    const until = Date.now() + delayMs;
-    while (Date.now() < until && !this.stopping) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
-    }
+    await sleepUnlessStopping(delayMs, () => this.stopping);
   }
 }
 
