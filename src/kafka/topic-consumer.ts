@@ -34,14 +34,28 @@ export interface TopicConsumerOptions {
 }
 
 /**
+ * Where the consumer is: created → joining ⇄ joined (a rebalance or a restarted crash rejoins)
+ * → stopping → stopped; failed (kafkajs gave up, or no retry mends a chunk) ends it for good.
+ */
+export type ConsumerState = 'created' | 'joining' | 'joined' | 'stopping' | 'stopped' | 'failed';
+
+// The moves allowed from each state; any other is ignored (a late GROUP_JOIN during a stop, a second failure).
+const NEXT: Readonly<Record<ConsumerState, readonly ConsumerState[]>> = {
+  created: ['joining', 'stopping', 'failed'],
+  joining: ['joined', 'stopping', 'failed'],
+  joined: ['joining', 'stopping', 'failed'],
+  stopping: ['stopped', 'failed'],
+  stopped: [],
+  failed: [],
+};
+
+/**
  * Consumes one topic in a group with eachBatch and hands each batch to the processor in chunks.
  * An offset is resolved (and then committed) only after its chunk is durable.
  */
 export class TopicConsumer {
   private readonly consumer: Consumer;
-  private stopping = false;
-  private joined = false;
-  private failed = false;
+  private current: ConsumerState = 'created';
   /** Settles when a stop (or a fatal failure) is requested: chunks in hand are then abandoned. */
   private readonly stopRequested: Promise<void>;
   private requestStop: () => void = () => undefined;
@@ -68,7 +82,7 @@ export class TopicConsumer {
       maxWaitTimeInMs: 500,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
-      this.joined = true;
+      this.moveTo('joined');
       options.progress?.reset();
       this.observer.assigned(options.topic, event.payload.memberAssignment[options.topic] ?? []);
     });
@@ -77,32 +91,43 @@ export class TopicConsumer {
       this.consumer.events.STOP,
       this.consumer.events.DISCONNECT,
     ]) {
-      this.consumer.on(event, () => {
-        this.joined = false;
-      });
+      this.consumer.on(event, () => this.moveTo('joining'));
     }
     const { topic, groupId, decompressedBatchMaxBytes: maxBytes = DEFAULT_DECOMPRESSED_BATCH_MAX_BYTES } = options;
     watchOversizedBatches(kafka, { topic, groupId, maxBytes }, logger, (err) => this.fail(err));
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
-      this.joined = false;
+      this.moveTo('joining');
       this.logger.error({ err: describeError(error), restart }, 'consumer crashed');
-      if (!restart && !this.stopping) this.fail(error);
+      if (!restart && !this.isStopping) this.fail(error);
     });
   }
 
-  /** True once kafkajs has given up on the consumer (the process is on its way out). */
-  get hasFailed(): boolean {
-    return this.failed;
+  /** Where the consumer is; `failed` means the process is on its way out. */
+  get state(): ConsumerState {
+    return this.current;
   }
 
-  /** True once the consumer has joined its group. */
+  /** True while the consumer is in its group (readiness). */
   get isJoined(): boolean {
-    return this.joined;
+    return this.current === 'joined';
+  }
+
+  /** True once a stop or a failure is under way: chunks in hand are abandoned, nothing more committed. */
+  private get isStopping(): boolean {
+    return this.current === 'stopping' || this.current === 'stopped' || this.current === 'failed';
+  }
+
+  /** The one place the state changes; false (and no change) for a move NEXT does not allow. */
+  private moveTo(next: ConsumerState): boolean {
+    if (!NEXT[this.current].includes(next)) return false;
+    this.current = next;
+    return true;
   }
 
   /** Connects, subscribes (a new group starts at the earliest offset) and starts the loop. */
   async start(): Promise<void> {
+    this.moveTo('joining');
     await this.consumer.connect();
     await this.subscribe();
     await this.consumer.run({
@@ -125,11 +150,11 @@ export class TopicConsumer {
         await this.consumer.subscribe({ topic, fromBeginning: true });
         return;
       } catch (err) {
-        if (attempt >= SUBSCRIBE_ATTEMPTS || this.stopping) {
+        if (attempt >= SUBSCRIBE_ATTEMPTS || this.isStopping) {
           throw new Error(`cannot subscribe to topic "${topic}" (KAFKA_TOPIC): ${describeError(err)}`);
         }
         this.logger.warn({ topic, attempt, err: describeError(err) }, 'topic not ready; waiting');
-        await sleepUnlessStopping(backoffDelayMs(attempt, SUBSCRIBE_BACKOFF), () => this.stopping);
+        await sleepUnlessStopping(backoffDelayMs(attempt, SUBSCRIBE_BACKOFF), () => this.isStopping);
       }
     }
   }
@@ -140,16 +165,15 @@ export class TopicConsumer {
    * partitions at once instead of after the session timeout.
    */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.moveTo('stopping');
     this.requestStop();
     await this.consumer.disconnect();
+    this.moveTo('stopped');
   }
 
   /** Ends the worker: every partition abandons its chunk (nothing more is committed), then onFatal. */
   private fail(err: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.stopping = true;
+    if (!this.moveTo('failed')) return; // once: failed is final, and a finished stop is not undone
     this.requestStop();
     this.onFatal(err);
   }
@@ -168,7 +192,7 @@ export class TopicConsumer {
     };
     const hooks: ChunkHooks = {
       // isStale() is true after a seek; a rebalance shows in the heartbeat's answer.
-      isStopping: () => this.stopping || !isRunning() || isStale() || groupMoved,
+      isStopping: () => this.isStopping || !isRunning() || isStale() || groupMoved,
       heartbeat: beat,
     };
     // Heartbeats go on while a chunk is written or retried: one slow write must not cost the
@@ -241,7 +265,7 @@ export class TopicConsumer {
       { err: describeError(err), ...(stack && { stack }), topic, partition, failures, delayMs },
       'chunk failed; it will be retried',
     );
-    await sleepUnlessStopping(delayMs, () => this.stopping);
+    await sleepUnlessStopping(delayMs, () => this.isStopping);
   }
 }
 
