@@ -21,10 +21,11 @@ export default {
     'src/domains/users/user.events.ts',
     'src/common/fields.ts',
     'src/common/timestamp.ts',
-    'src/errors.ts',
+    'src/errors/*.ts',
     'src/pipeline/decode.ts',
     'src/config.ts',
     'src/config-vars.ts',
+    'src/config-schema.ts',
   ],
   // Not copied into the sandbox: caches, scratch and build output (.cache is shared with other checkouts).
   ignorePatterns: ['.cache', '.tmp', 'dist', 'bench/results*.json'],

@@ -24,12 +24,29 @@ const STOP_SHARE_OF_TIMEOUT = 0.8;
 // How long statements in flight at the stop may take to end before their connections are destroyed.
 const DATABASE_CLOSE_GRACE_MS = 1000;
 
+/**
+ * Where the worker is: created → starting → running → stopping → stopped. A stop may come at any
+ * point; failed (a fault no retry mends, reported through onFatal) still lets a stop release everything.
+ */
+export type AppState = 'created' | 'starting' | 'running' | 'failed' | 'stopping' | 'stopped';
+
+// The moves allowed from each state; any other is ignored.
+const NEXT: Readonly<Record<AppState, readonly AppState[]>> = {
+  created: ['starting', 'stopping'],
+  starting: ['running', 'failed', 'stopping'],
+  running: ['failed', 'stopping'],
+  failed: ['stopping'],
+  stopping: ['stopped'],
+  stopped: [],
+};
+
 /** The composition root: builds the worker's parts, starts them, stops them in reverse. */
 export class App {
   /** Each step of the stop, told how much of the stop's time is left. */
   private readonly cleanups: Array<{ name: string; run: (leftMs: number) => Promise<void> }> = [];
-  private stopped: Promise<void> | undefined;
-  private stopping = false;
+  private current: AppState = 'created';
+  /** The stop under way, so that a second stop() waits for the same one. */
+  private stopDone: Promise<void> | undefined;
   /** The processor, for counters (null until started). */
   processor: ChunkProcessor | null = null;
 
@@ -39,12 +56,36 @@ export class App {
     private readonly onFatal: (err: unknown) => void,
   ) {}
 
+  /** Where the worker is. */
+  get state(): AppState {
+    return this.current;
+  }
+
+  /** True once a stop was asked for: start-up gives up and nothing more is consumed. */
+  get isStopping(): boolean {
+    return this.current === 'stopping' || this.current === 'stopped';
+  }
+
+  /** The one place the state changes; false (and no change) for a move NEXT does not allow. */
+  private moveTo(next: AppState): boolean {
+    if (!NEXT[this.current].includes(next)) return false;
+    this.current = next;
+    return true;
+  }
+
+  /** A fault no retry mends: recorded, then handed to main's onFatal (which ends the process). */
+  private readonly fatal = (err: unknown): void => {
+    this.moveTo('failed');
+    this.onFatal(err);
+  };
+
   /**
    * Checks the database (retrying while it is unreachable, failing at once on what no retry
    * mends), then connects to Kafka, serves the ops endpoints and starts consuming.
    */
   async start(): Promise<void> {
     const { config, logger } = this;
+    this.moveTo('starting');
     const registry = new HandlerRegistry(domainModules.map(tableHandler));
     const progress = new PartitionProgress(config.partitionStuckMs);
     const metrics = new WorkerMetrics(progress, config.rejectionStormLimit);
@@ -90,7 +131,7 @@ export class App {
         decompressedBatchMaxBytes: config.kafka.decompressedBatchMaxBytes,
       },
       logger.child({ component: 'consumer' }),
-      this.onFatal,
+      this.fatal,
       metrics,
     );
 
@@ -118,7 +159,8 @@ export class App {
     this.cleanups.push({ name: 'dead-letter producer', run: () => deadLetters.disconnect() });
     this.cleanups.push({ name: 'consumer', run: () => consumer.stop() });
     await consumer.start();
-    if (consumer.hasFailed) return; // onFatal is already exiting the process
+    if (consumer.state === 'failed') return; // onFatal is already exiting the process
+    this.moveTo('running');
     logger.info(
       { topic: config.kafka.topic, groupId: config.kafka.groupId, eventTypes: registry.eventTypes },
       'worker started',
@@ -136,7 +178,7 @@ export class App {
       await checkDatabaseAtStartup(orm, this.config.mysql);
     };
     return retryForever(check, this.config.retry, {
-      isStopping: () => this.stopping,
+      isStopping: () => this.isStopping,
       isRetryable: (err) => !(err instanceof StartupFaultError || err instanceof DatabaseTlsError),
       onRetry: (err, attempt, delayMs) =>
         this.logger.warn({ attempt, delayMs, err: describeError(err) }, 'database not reachable at start-up; retrying'),
@@ -149,8 +191,8 @@ export class App {
    * it), so the stop ends in time whatever the database or the broker does. Safe to call twice.
    */
   stop(): Promise<void> {
-    this.stopping = true;
-    this.stopped ??= (async () => {
+    this.moveTo('stopping');
+    this.stopDone ??= (async () => {
       const deadline = Date.now() + this.config.shutdownTimeoutMs * STOP_SHARE_OF_TIMEOUT;
       for (const { name, run } of this.cleanups.reverse()) {
         const leftMs = Math.max(0, deadline - Date.now());
@@ -162,8 +204,9 @@ export class App {
           this.logger.warn({ err: describeError(err) }, `stopping ${name} failed`);
         }
       }
+      this.moveTo('stopped');
     })();
-    return this.stopped;
+    return this.stopDone;
   }
 }
 

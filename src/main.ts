@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (err) {
-    if (err instanceof StoppedError) return; // a signal came during start-up: shutdown() exits
+    // A signal came during start-up (the start gave up, or failed for the stop's sake): shutdown() exits.
+    if (err instanceof StoppedError || app.isStopping) return;
     // One line with the cause and the fix for what no retry mends (spec §5).
     if (err instanceof StartupFaultError) logger.fatal({ fault: err.fault }, err.message);
     else logger.fatal({ err: describeError(err) }, 'start-up failed');

@@ -1,9 +1,13 @@
 import type { MikroORM } from '@mikro-orm/mysql';
 import type { MysqlConfig } from '../config';
+import { WorkerError } from '../errors';
 
 /** The TLS handshake with MySQL failed: a certificate or mode problem that no retry mends. */
-export class DatabaseTlsError extends Error {
+export class DatabaseTlsError extends WorkerError<'DATABASE_TLS_REFUSED'> {
   override readonly name = 'DatabaseTlsError';
+  constructor(message: string) {
+    super('DATABASE_TLS_REFUSED', message, false);
+  }
 }
 
 // mysql2's codes for a handshake that failed (certificate refused) or a server without TLS.

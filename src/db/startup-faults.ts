@@ -1,21 +1,28 @@
-import { describeError, serverErrno } from '../errors';
+import { describeError, MYSQL_ERRNOS, serverErrno, WorkerError, type StartupFault } from '../errors';
 
 /**
  * The database faults that no retry mends at start-up (spec §5), told apart from an outage,
  * and the one line the worker ends with for each: the cause and the fix, never the password.
  */
 
-/** Which permanent fault stopped the start-up. */
-export type StartupFault = 'credentials' | 'unknown_database' | 'privileges' | 'pending_migrations';
+export type { StartupFault };
+
+// Each fault's code in the closed list of worker error codes.
+const FAULT_CODES = {
+  credentials: 'DATABASE_LOGIN_REFUSED',
+  unknown_database: 'DATABASE_UNKNOWN',
+  privileges: 'DATABASE_PRIVILEGE_MISSING',
+  pending_migrations: 'DATABASE_NOT_MIGRATED',
+} as const satisfies Record<StartupFault, string>;
 
 /** A permanent start-up fault: the worker exits with `message` instead of retrying. */
-export class StartupFaultError extends Error {
+export class StartupFaultError extends WorkerError<(typeof FAULT_CODES)[StartupFault]> {
   override readonly name = 'StartupFaultError';
   constructor(
     readonly fault: StartupFault,
     message: string,
   ) {
-    super(message);
+    super(FAULT_CODES[fault], message, false);
   }
 }
 
@@ -30,29 +37,6 @@ export interface StartupContext {
   /** The migrator's bookkeeping table. */
   migrationsTable: string;
 }
-
-// Server error numbers (MySQL and MariaDB share them) that fail the same way on every retry.
-// Kept here, apart from the runtime classification in src/errors.ts, for start-up only.
-const CREDENTIAL_ERRNOS = new Set([
-  1045, // ER_ACCESS_DENIED_ERROR: wrong user or password
-  1130, // ER_HOST_NOT_PRIVILEGED: the account may not connect from this host
-  1251, // ER_NOT_SUPPORTED_AUTH_MODE
-  1698, // ER_ACCESS_DENIED_NO_PASSWORD_ERROR
-  1862, // ER_MUST_CHANGE_PASSWORD_LOGIN
-  3118, // ER_ACCOUNT_HAS_BEEN_LOCKED (MySQL)
-  4151, // ER_ACCOUNT_HAS_BEEN_LOCKED (MariaDB)
-]);
-const UNKNOWN_DATABASE_ERRNOS = new Set([1049]); // ER_BAD_DB_ERROR
-const PRIVILEGE_ERRNOS = new Set([
-  1044, // ER_DBACCESS_DENIED_ERROR (also what an account without grants sees for an unknown database)
-  1142, // ER_TABLEACCESS_DENIED_ERROR
-  1143, // ER_COLUMNACCESS_DENIED_ERROR
-  1227, // ER_SPECIFIC_ACCESS_DENIED_ERROR
-]);
-const SCHEMA_ERRNOS = new Set([
-  1146, // ER_NO_SUCH_TABLE
-  1054, // ER_BAD_FIELD_ERROR: a column the code needs is missing
-]);
 
 const MIGRATE = 'run `npx mikro-orm migration:up` (with the migrator account) before starting the worker';
 
@@ -69,34 +53,17 @@ export function requiredGrants(ctx: StartupContext): string {
 export function startupFault(err: unknown, ctx: StartupContext): StartupFaultError | undefined {
   if (err instanceof StartupFaultError) return err;
   const errno = serverErrno(err);
-  if (errno === undefined) return undefined;
+  const fault = errno === undefined ? undefined : MYSQL_ERRNOS.get(errno)?.startup;
+  if (fault === undefined) return undefined;
   const where = `${ctx.host}:${ctx.port}`;
   const cause = describeError(err);
-  if (CREDENTIAL_ERRNOS.has(errno)) {
-    return new StartupFaultError(
-      'credentials',
-      `MySQL at ${where} refused the login of MYSQL_USER "${ctx.user}" (${cause}); fix MYSQL_USER / MYSQL_PASSWORD or the account on the server`,
-    );
-  }
-  if (UNKNOWN_DATABASE_ERRNOS.has(errno)) {
-    return new StartupFaultError(
-      'unknown_database',
-      `MySQL database "${ctx.database}" (MYSQL_DATABASE) does not exist at ${where}; fix MYSQL_DATABASE, or create the database and ${MIGRATE}`,
-    );
-  }
-  if (PRIVILEGE_ERRNOS.has(errno)) {
-    return new StartupFaultError(
-      'privileges',
-      `MySQL account "${ctx.user}" lacks a privilege the worker needs (${cause}); ${requiredGrants(ctx)} TO it`,
-    );
-  }
-  if (SCHEMA_ERRNOS.has(errno)) {
-    return new StartupFaultError(
-      'pending_migrations',
-      `database "${ctx.database}" does not have the schema the worker needs (${cause}); ${MIGRATE}`,
-    );
-  }
-  return undefined;
+  const messages: Record<StartupFault, string> = {
+    credentials: `MySQL at ${where} refused the login of MYSQL_USER "${ctx.user}" (${cause}); fix MYSQL_USER / MYSQL_PASSWORD or the account on the server`,
+    unknown_database: `MySQL database "${ctx.database}" (MYSQL_DATABASE) does not exist at ${where}; fix MYSQL_DATABASE, or create the database and ${MIGRATE}`,
+    privileges: `MySQL account "${ctx.user}" lacks a privilege the worker needs (${cause}); ${requiredGrants(ctx)} TO it`,
+    pending_migrations: `database "${ctx.database}" does not have the schema the worker needs (${cause}); ${MIGRATE}`,
+  };
+  return new StartupFaultError(fault, messages[fault]);
 }
 
 /** The migrations of `available` not recorded in `executed`, in file order. */

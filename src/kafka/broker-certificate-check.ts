@@ -1,11 +1,15 @@
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions } from 'node:tls';
 import type { KafkaSecurity } from '../config';
+import { WorkerError } from '../errors';
 import { kafkaSecurityOptions } from './kafka-security';
 
 /** The broker's TLS certificate is not one the configuration trusts: no retry can mend that. */
-export class BrokerCertificateError extends Error {
+export class BrokerCertificateError extends WorkerError<'BROKER_CERTIFICATE_REFUSED'> {
   override readonly name = 'BrokerCertificateError';
+  constructor(message: string) {
+    super('BROKER_CERTIFICATE_REFUSED', message, false);
+  }
 }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;

@@ -5,6 +5,7 @@ import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
 import { compressFrame, decompressFrame } from 'lz4-napi';
 import { lz4MaxSize, snappyMaxSize, UnreadableFrameError, zstdMaxSize } from './decompressed-size';
+import { WorkerError } from '../errors';
 
 /** What kafkajs hands a codec to compress. */
 interface Encoder {
@@ -15,7 +16,7 @@ interface Encoder {
 export const DEFAULT_DECOMPRESSED_BATCH_MAX_BYTES = 64 * 1024 * 1024;
 
 /** A compressed batch that would expand past the bound (or whose framing cannot be read). */
-export class DecompressionBoundError extends Error {
+export class DecompressionBoundError extends WorkerError<'DECOMPRESSION_BOUND_EXCEEDED'> {
   override readonly name = 'DecompressionBoundError';
 
   constructor(
@@ -26,7 +27,7 @@ export class DecompressionBoundError extends Error {
     readonly lastOffset: string | undefined,
     message: string,
   ) {
-    super(message);
+    super('DECOMPRESSION_BOUND_EXCEEDED', message, false);
   }
 }
 

@@ -4,9 +4,14 @@
  * is refused before any memory is taken for it.
  */
 
+import { WorkerError } from '../errors';
+
 /** The framing cannot be read: the batch is corrupt (or in a format no Kafka producer writes). */
-export class UnreadableFrameError extends Error {
+export class UnreadableFrameError extends WorkerError<'COMPRESSED_FRAME_UNREADABLE'> {
   override readonly name = 'UnreadableFrameError';
+  constructor(message: string) {
+    super('COMPRESSED_FRAME_UNREADABLE', message, false);
+  }
 }
 
 const ZSTD_MAGIC = 0xfd2fb528;

@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type LoggerEntryContent } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type LoggerEntryContent, type RetryOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaSecurity } from '../config';
 import { registerCodecs } from './codecs';
@@ -11,6 +11,12 @@ export interface KafkaClientOptions {
   /** TLS and SASL; plaintext when absent. */
   security?: KafkaSecurity;
 }
+
+/**
+ * kafkajs' own retries of a broker request, for every client, consumer, producer and admin: about
+ * two minutes in all, so a broker restart or a leader election passes without a failure reaching us.
+ */
+export const KAFKA_RETRY: Readonly<RetryOptions> = { initialRetryTime: 300, retries: 10, maxRetryTime: 30_000 };
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -56,6 +62,6 @@ export function createKafka(options: KafkaClientOptions, logger: Logger): Kafka 
         const { message, ...extra } = log;
         kafkaLogger[kafkaLogLevel(level, log)](extra, message);
       },
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 30_000 },
+    retry: { ...KAFKA_RETRY },
   });
 }

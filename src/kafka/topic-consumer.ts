@@ -5,14 +5,18 @@ import type { ChunkProcessor, ChunkHooks } from '../pipeline/chunk-processor';
 import type { PartitionProgress } from '../pipeline/partition-progress';
 import { noopObserver, type PipelineObserver } from '../pipeline/pipeline-observer';
 import type { SourceRecord } from '../pipeline/source-record';
+import { backoffDelayMs, sleepUnlessStopping, type RetryPolicy } from '../pipeline/retry';
 import { DEFAULT_DECOMPRESSED_BATCH_MAX_BYTES } from './codecs';
+import { KAFKA_RETRY } from './kafka-client';
 import { watchOversizedBatches } from './oversized-batch';
 
 const SUBSCRIBE_ATTEMPTS = 20;
 const MID_BATCH_COMMIT_INTERVAL_MS = 1000;
 // kafkajs sends a heartbeat only once its heartbeatInterval has passed, so asking often is cheap.
 const HEARTBEAT_EVERY_MS = 1000;
-const FAILED_CHUNK_MAX_DELAY_MS = 30_000;
+// Backoff before a failed chunk is fetched again, and while a topic being created is awaited.
+const FAILED_CHUNK_BACKOFF: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000 };
+const SUBSCRIBE_BACKOFF: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 5000 };
 // Heartbeat answers meaning the group moved on: the partition may now belong to another member.
 const GROUP_MOVED = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
 
@@ -30,14 +34,28 @@ export interface TopicConsumerOptions {
 }
 
 /**
+ * Where the consumer is: created → joining ⇄ joined (a rebalance or a restarted crash rejoins)
+ * → stopping → stopped; failed (kafkajs gave up, or no retry mends a chunk) ends it for good.
+ */
+export type ConsumerState = 'created' | 'joining' | 'joined' | 'stopping' | 'stopped' | 'failed';
+
+// The moves allowed from each state; any other is ignored (a late GROUP_JOIN during a stop, a second failure).
+const NEXT: Readonly<Record<ConsumerState, readonly ConsumerState[]>> = {
+  created: ['joining', 'stopping', 'failed'],
+  joining: ['joined', 'stopping', 'failed'],
+  joined: ['joining', 'stopping', 'failed'],
+  stopping: ['stopped', 'failed'],
+  stopped: [],
+  failed: [],
+};
+
+/**
  * Consumes one topic in a group with eachBatch and hands each batch to the processor in chunks.
  * An offset is resolved (and then committed) only after its chunk is durable.
  */
 export class TopicConsumer {
   private readonly consumer: Consumer;
-  private stopping = false;
-  private joined = false;
-  private failed = false;
+  private current: ConsumerState = 'created';
   /** Settles when a stop (or a fatal failure) is requested: chunks in hand are then abandoned. */
   private readonly stopRequested: Promise<void>;
   private requestStop: () => void = () => undefined;
@@ -57,14 +75,14 @@ export class TopicConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
+      retry: { ...KAFKA_RETRY },
       // Bounded prefetch keeps memory flat during a replay of months of history.
       maxBytesPerPartition: 1024 * 1024,
       maxBytes: 4 * 1024 * 1024,
       maxWaitTimeInMs: 500,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
-      this.joined = true;
+      this.moveTo('joined');
       options.progress?.reset();
       this.observer.assigned(options.topic, event.payload.memberAssignment[options.topic] ?? []);
     });
@@ -73,32 +91,43 @@ export class TopicConsumer {
       this.consumer.events.STOP,
       this.consumer.events.DISCONNECT,
     ]) {
-      this.consumer.on(event, () => {
-        this.joined = false;
-      });
+      this.consumer.on(event, () => this.moveTo('joining'));
     }
     const { topic, groupId, decompressedBatchMaxBytes: maxBytes = DEFAULT_DECOMPRESSED_BATCH_MAX_BYTES } = options;
     watchOversizedBatches(kafka, { topic, groupId, maxBytes }, logger, (err) => this.fail(err));
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
-      this.joined = false;
+      this.moveTo('joining');
       this.logger.error({ err: describeError(error), restart }, 'consumer crashed');
-      if (!restart && !this.stopping) this.fail(error);
+      if (!restart && !this.isStopping) this.fail(error);
     });
   }
 
-  /** True once kafkajs has given up on the consumer (the process is on its way out). */
-  get hasFailed(): boolean {
-    return this.failed;
+  /** Where the consumer is; `failed` means the process is on its way out. */
+  get state(): ConsumerState {
+    return this.current;
   }
 
-  /** True once the consumer has joined its group. */
+  /** True while the consumer is in its group (readiness). */
   get isJoined(): boolean {
-    return this.joined;
+    return this.current === 'joined';
+  }
+
+  /** True once a stop or a failure is under way: chunks in hand are abandoned, nothing more committed. */
+  private get isStopping(): boolean {
+    return this.current === 'stopping' || this.current === 'stopped' || this.current === 'failed';
+  }
+
+  /** The one place the state changes; false (and no change) for a move NEXT does not allow. */
+  private moveTo(next: ConsumerState): boolean {
+    if (!NEXT[this.current].includes(next)) return false;
+    this.current = next;
+    return true;
   }
 
   /** Connects, subscribes (a new group starts at the earliest offset) and starts the loop. */
   async start(): Promise<void> {
+    this.moveTo('joining');
     await this.consumer.connect();
     await this.subscribe();
     await this.consumer.run({
@@ -121,11 +150,11 @@ export class TopicConsumer {
         await this.consumer.subscribe({ topic, fromBeginning: true });
         return;
       } catch (err) {
-        if (attempt >= SUBSCRIBE_ATTEMPTS || this.stopping) {
+        if (attempt >= SUBSCRIBE_ATTEMPTS || this.isStopping) {
           throw new Error(`cannot subscribe to topic "${topic}" (KAFKA_TOPIC): ${describeError(err)}`);
         }
         this.logger.warn({ topic, attempt, err: describeError(err) }, 'topic not ready; waiting');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5000)));
+        await sleepUnlessStopping(backoffDelayMs(attempt, SUBSCRIBE_BACKOFF), () => this.isStopping);
       }
     }
   }
@@ -136,16 +165,15 @@ export class TopicConsumer {
    * partitions at once instead of after the session timeout.
    */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.moveTo('stopping');
     this.requestStop();
     await this.consumer.disconnect();
+    this.moveTo('stopped');
   }
 
   /** Ends the worker: every partition abandons its chunk (nothing more is committed), then onFatal. */
   private fail(err: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.stopping = true;
+    if (!this.moveTo('failed')) return; // once: failed is final, and a finished stop is not undone
     this.requestStop();
     this.onFatal(err);
   }
@@ -164,7 +192,7 @@ export class TopicConsumer {
     };
     const hooks: ChunkHooks = {
       // isStale() is true after a seek; a rebalance shows in the heartbeat's answer.
-      isStopping: () => this.stopping || !isRunning() || isStale() || groupMoved,
+      isStopping: () => this.isStopping || !isRunning() || isStale() || groupMoved,
       heartbeat: beat,
     };
     // Heartbeats go on while a chunk is written or retried: one slow write must not cost the
@@ -231,16 +259,13 @@ export class TopicConsumer {
     const key = `${topic}/${partition}`;
     const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
-    const delayMs = Math.min(FAILED_CHUNK_MAX_DELAY_MS, 1000 * 2 ** Math.min(failures - 1, 10));
+    const delayMs = backoffDelayMs(failures, FAILED_CHUNK_BACKOFF);
     const stack = errorStack(err); // a bug's stack; never a driver error's (it may quote the SQL)
     this.logger.error(
       { err: describeError(err), ...(stack && { stack }), topic, partition, failures, delayMs },
       'chunk failed; it will be retried',
     );
-    const until = Date.now() + delayMs;
-    while (Date.now() < until && !this.stopping) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
-    }
+    await sleepUnlessStopping(delayMs, () => this.isStopping);
   }
 }
 

@@ -13,6 +13,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** The one backoff of the worker: the wait before retry number `attempt` (from 1) under `policy`. */
+export function backoffDelayMs(attempt: number, policy: RetryPolicy): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
 /** Hooks a retry loop needs from its caller. */
 export interface RetryHooks {
   /** True once the worker is stopping: the loop gives up with StoppedError. */
@@ -40,23 +46,23 @@ export async function retryForever<T>(fn: () => Promise<T>, policy: RetryPolicy,
       const maxDelayMs = isConnectionFault(err)
         ? Math.min(policy.maxDelayMs, CONNECTION_FAULT_MAX_DELAY_MS)
         : policy.maxDelayMs;
-      const ceiling = Math.min(maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
-      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      const delayMs = backoffDelayMs(attempt, { initialDelayMs: policy.initialDelayMs, maxDelayMs });
       try {
         await hooks.onRetry(err, attempt, delayMs);
       } catch {
         // a failing heartbeat or log must not end the retry loop
       }
-      await sleepUnlessStopping(delayMs, hooks.isStopping);
+      if (!(await sleepUnlessStopping(delayMs, hooks.isStopping))) throw new StoppedError();
     }
   }
 }
 
-/** Sleeps in short steps so a stop request is noticed within ~100 ms. */
-async function sleepUnlessStopping(ms: number, isStopping: () => boolean): Promise<void> {
+/** Sleeps ms in short steps so a stop request is noticed within ~100 ms; false if it was. */
+export async function sleepUnlessStopping(ms: number, isStopping: () => boolean): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (isStopping()) throw new StoppedError();
+    if (isStopping()) return false;
     await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
   }
+  return true;
 }

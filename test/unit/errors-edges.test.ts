@@ -7,7 +7,9 @@ import {
   errorStack,
   redactSqlMessage,
   serverErrno,
+  MYSQL_ERRNOS,
   StoppedError,
+  WORKER_ERROR_CODES,
   WorkerError,
 } from '../../src/errors';
 
@@ -75,8 +77,8 @@ describe('serverErrno', () => {
 
 describe('canRetry and the worker errors', () => {
   it('is false only for a WorkerError that says so', () => {
-    assert.equal(canRetry(new WorkerError('X', 'x', false)), false);
-    assert.equal(canRetry(new WorkerError('X', 'x', true)), true);
+    assert.equal(canRetry(new WorkerError('DEAD_LETTER_REFUSED', 'x', false)), false);
+    assert.equal(canRetry(new WorkerError('DEAD_LETTER_UNAVAILABLE', 'x', true)), true);
     assert.equal(canRetry(new Error('x')), true);
     assert.equal(canRetry(undefined), true);
   });
@@ -90,6 +92,31 @@ describe('canRetry and the worker errors', () => {
     );
     const stopped = new StoppedError();
     assert.deepEqual([stopped.name, stopped.message], ['StoppedError', 'worker is stopping']);
+  });
+
+  it('takes only a code of the closed list, with the canRetry the list gives it', () => {
+    // @ts-expect-error a code outside the closed list does not compile
+    assert.equal(new WorkerError('NOT_A_CODE', 'x', true).canRetry, true);
+    // @ts-expect-error a canRetry that disagrees with the list does not compile
+    assert.equal(new WorkerError('DEAD_LETTER_REFUSED', 'x', true).canRetry, true);
+    assert.equal(WORKER_ERROR_CODES.STOPPED.canRetry, new StoppedError().canRetry);
+    assert.equal(new StoppedError().code, 'STOPPED');
+  });
+});
+
+describe('the one MySQL errno table', () => {
+  it('gives a start-up fault only to numbers that end the process at run time too', () => {
+    const startup = [...MYSQL_ERRNOS].filter(([, e]) => e.startup !== undefined);
+    assert.ok(startup.length >= 14);
+    for (const [errno, { startup: fault }] of startup) {
+      assert.equal(classifyDbError({ errno, sqlState: 'HY000' }), 'permanent', `${errno} (${fault})`);
+    }
+  });
+
+  it('marks read-only and lost-connection numbers as transient only', () => {
+    for (const [errno, { connection, failure }] of MYSQL_ERRNOS) {
+      if (connection) assert.equal(failure, 'transient', `${errno}`);
+    }
   });
 });
 
@@ -190,14 +217,20 @@ describe('errorStack', () => {
     const bug = new TypeError('bug');
     assert.equal(errorStack(bug), bug.stack);
     assert.equal(
-      errorStack(new WorkerError('A', 'a', true, { cause: new WorkerError('B', 'b', true, { cause: bug }) })),
+      errorStack(
+        new WorkerError('UNEXPECTED_MAPPING_ERROR', 'a', true, {
+          cause: new WorkerError('UNEXPECTED_MAPPING_ERROR', 'b', true, { cause: bug }),
+        }),
+      ),
       bug.stack,
     );
-    assert.equal(errorStack(new WorkerError('A', 'a', true)), undefined);
+    assert.equal(errorStack(new WorkerError('UNEXPECTED_MAPPING_ERROR', 'a', true)), undefined);
     assert.equal(errorStack('text'), undefined);
     assert.equal(errorStack({ stack: 'not an Error' }), undefined);
     assert.equal(
-      errorStack(new WorkerError('A', 'a', true, { cause: Object.assign(new Error('x'), { sql: 'q' }) })),
+      errorStack(
+        new WorkerError('UNEXPECTED_MAPPING_ERROR', 'a', true, { cause: Object.assign(new Error('x'), { sql: 'q' }) }),
+      ),
       undefined,
     );
   });
@@ -205,7 +238,7 @@ describe('errorStack', () => {
   it('gives up after five wrappers', () => {
     const bug = new TypeError('deep');
     let err: Error = bug;
-    for (let i = 0; i < 5; i++) err = new WorkerError(`W${i}`, 'w', true, { cause: err });
+    for (let i = 0; i < 5; i++) err = new WorkerError('UNEXPECTED_MAPPING_ERROR', 'w', true, { cause: err });
     assert.equal(errorStack(err), undefined);
     assert.equal(errorStack((err as WorkerError).cause), bug.stack);
   });

@@ -25,7 +25,7 @@ describe('classifyDbError', () => {
     for (const errno of [1146, 1142, 1045, 1054, 1044])
       assert.equal(classifyDbError({ errno }), 'permanent', `${errno}`);
     assert.equal(classifyDbError({ errno: 9998, sqlState: '42S02' }), 'permanent', 'by SQLSTATE class 42');
-    assert.equal(classifyDbError(new WorkerError('X', 'x', false)), 'permanent');
+    assert.equal(classifyDbError(new WorkerError('DATABASE_REFUSED', 'x', false)), 'permanent');
   });
 
   it('retries outages, deadlocks, lock waits, read-only, timeouts and unknown errors', () => {
