@@ -19,7 +19,8 @@ export class PrivateBroker {
     extraProperties: readonly string[] | ((ports: { port: number; extraPort: number }) => readonly string[]),
     formatArgs: readonly string[],
   ) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    // Below the kernel's ephemeral range (32768 up), where outgoing connections take their ports.
+    const port = 20000 + 4 * Math.floor(Math.random() * 3000);
     this.brokers = `127.0.0.1:${port}`;
     this.extraPort = port + 2;
     const properties =
@@ -43,9 +44,17 @@ export class PrivateBroker {
     extraProperties: readonly string[] | ((ports: { port: number; extraPort: number }) => readonly string[]) = [],
     formatArgs: readonly string[] = [],
   ): PrivateBroker {
-    const broker = new PrivateBroker(name, extraProperties, formatArgs);
-    broker.run('start');
-    return broker;
+    for (let attempt = 1; ; attempt++) {
+      const broker = new PrivateBroker(name, extraProperties, formatArgs);
+      try {
+        broker.run('start');
+        return broker;
+      } catch (err) {
+        // A port taken between the draw and the bind (another test's server): draw again.
+        if (attempt >= 3 || !(err instanceof PortInUseError)) throw err;
+        rmSync(broker.env.KAFKA_DATA_DIR as string, { recursive: true, force: true });
+      }
+    }
   }
 
   /** Stops the broker (its data stays for restart()). */
@@ -70,7 +79,14 @@ export class PrivateBroker {
       encoding: 'utf8',
     });
     if (result.status !== 0) {
-      throw new Error(`kafka.sh ${command} exited ${result.status}: ${result.stderr}${result.stdout}`.slice(-2000));
+      const output = `${result.stderr}${result.stdout}`;
+      const message = `kafka.sh ${command} exited ${result.status}: ${output.slice(-2000)}`;
+      throw /Address already in use|is in use by a process/.test(output)
+        ? new PortInUseError(message)
+        : new Error(message);
     }
   }
 }
+
+/** The broker could not bind its port: another process holds it. */
+class PortInUseError extends Error {}
