@@ -5,7 +5,15 @@ import { userEventStream } from '../support/event-stream';
 import { UserTableModel } from '../support/expected-table';
 import { uniqueName } from '../support/services';
 import { TestDatabase } from '../support/test-database';
-import { createTopic, endOffsets, headerText, produce, readTopic, waitForCaughtUp } from '../support/test-kafka';
+import {
+  committedOffsets,
+  createTopic,
+  headerText,
+  produce,
+  readTopic,
+  recordCount,
+  waitForCaughtUp,
+} from '../support/test-kafka';
 import { WorkerProcess, type WorkerSettings } from '../support/worker-process';
 
 const PARTITIONS = 3;
@@ -62,10 +70,7 @@ describe('a rejection storm stops the worker (spec §5)', () => {
     assert.match(reason, /errno (3819|4025)/, 'the server error named');
     assert.match(reason, /storm_never/, 'the constraint named');
 
-    const dlqEnd = [...(await endOffsets(settings.dlqTopic).catch(() => new Map<number, string>())).values()].reduce(
-      (n, o) => n + Number(o),
-      0,
-    );
+    const dlqEnd = await recordCount(settings.dlqTopic);
     // Chunks of 10 reached the limit of 25: the count spans chunks and partitions. Dead letters of
     // the chunks before the storm may or may not have been published when the process exited.
     assert.ok(dlqEnd <= LIMIT, `${dlqEnd} dead letters: no more than the limit`);
@@ -77,16 +82,22 @@ describe('a rejection storm stops the worker (spec §5)', () => {
       lettered.add(`${headerText(letter, 'dlq.partition')}/${headerText(letter, 'dlq.offset')}`);
     }
     assert.equal(lettered.size, dlqEnd, 'one dead letter per record');
+    // A dead letter whose offset was not committed before the exit is delivered again after the
+    // fix and applied (at least once); one behind the committed offset is the record's only trace.
+    const committed = await committedOffsets(settings.groupId, topic);
+    const settled = (at: string): boolean => {
+      const [partition, offset] = at.split('/').map(Number) as [number, number];
+      return lettered.has(at) && offset < Number(committed.get(partition) ?? -1);
+    };
 
-    // The fix, then a restart: every record not dead-lettered reaches the table.
+    // The fix, then a restart: every record not settled as a dead letter reaches the table.
     await db.query('ALTER TABLE users DROP CONSTRAINT storm_never');
     const fixed = WorkerProcess.start(settings);
     cleanup(() => fixed.stop('SIGKILL'));
     await waitForCaughtUp(settings.groupId, topic, 90_000);
-    const expected = new UserTableModel().applyEvents(located.filter((m) => !lettered.has(m.at)).map((m) => m.value));
-    assert.deepEqual(await db.users(), expected.table(), 'the table holds every record not dead-lettered');
-    const dlqAfter = [...(await endOffsets(settings.dlqTopic)).values()].reduce((n, o) => n + Number(o), 0);
-    assert.equal(dlqAfter, dlqEnd, 'no dead letter after the fix');
+    const expected = new UserTableModel().applyEvents(located.filter((m) => !settled(m.at)).map((m) => m.value));
+    assert.deepEqual(await db.users(), expected.table(), 'the table holds every record not settled as a dead letter');
+    assert.equal(await recordCount(settings.dlqTopic), dlqEnd, 'no dead letter after the fix');
     assert.equal((await fixed.stop('SIGTERM')).code, 0);
   });
 });
