@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidEventError } from '../../src/common/invalid-event-error';
 import type { UserDelete, UserUpsert } from '../../src/domains/users/user.events';
 import { mapUserEvent } from '../../src/domains/users/user.mapper';
+import { ctx, rejection, upsert } from '../support/user-mapping';
 
 // Spec §2 and §5 at their edges: ids, every column's size (characters for VARCHAR, UTF-8 bytes
 // for TEXT) at the limit and one over, and the INT range of version.
 
-const ctx = { recordTimestamp: '1893456000123' };
 const ID = '507f1f77bcf86cd799439011';
 const HASH = '$2b$12$SECRETHASHVALUEthatMustNeverLeak0123456789';
 
@@ -27,22 +26,6 @@ function created(): Record<string, any> {
       updated_at: '2025-01-15T10:30:00Z',
     },
   };
-}
-
-function upsert(envelope: Record<string, unknown>): UserUpsert {
-  const command = mapUserEvent(envelope, ctx);
-  assert.equal(command.kind, 'upsert');
-  return command as UserUpsert;
-}
-
-function rejection(envelope: Record<string, unknown>): InvalidEventError {
-  try {
-    mapUserEvent(envelope, ctx);
-  } catch (err) {
-    assert.ok(err instanceof InvalidEventError, String(err));
-    return err;
-  }
-  assert.fail('expected an InvalidEventError');
 }
 
 function assertRejected(envelope: Record<string, unknown>, field: string, message: string): void {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidEventError } from '../../src/common/invalid-event-error';
-import type { UserDelete, UserUpsert } from '../../src/domains/users/user.events';
+import type { UserDelete } from '../../src/domains/users/user.events';
 import { mapUserEvent } from '../../src/domains/users/user.mapper';
+import { ctx, rejection, upsert } from '../support/user-mapping';
 
 // The Kafka record's timestamp: 2030-01-01 00:00:00.123 UTC.
-const ctx = { recordTimestamp: '1893456000123' };
 const ID = '507f1f77bcf86cd799439011';
 
 // The seed's sample payloads (spec §1).
@@ -32,22 +32,6 @@ const seedCreated = {
 
 function clone<T>(value: T): T {
   return structuredClone(value);
-}
-
-function upsert(envelope: Record<string, unknown>): UserUpsert {
-  const command = mapUserEvent(envelope, ctx);
-  assert.equal(command.kind, 'upsert');
-  return command as UserUpsert;
-}
-
-function rejection(envelope: Record<string, unknown>): InvalidEventError {
-  try {
-    mapUserEvent(envelope, ctx);
-  } catch (err) {
-    assert.ok(err instanceof InvalidEventError, String(err));
-    return err;
-  }
-  assert.fail('expected an InvalidEventError');
 }
 
 describe('mapUserEvent', () => {
